@@ -1,0 +1,5 @@
+"""buurtbudget: resident budgets for Dutch municipalities."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

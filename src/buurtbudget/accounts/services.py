@@ -1,0 +1,102 @@
+"""Changing accounts and roles. Every function runs in its own durable transaction and is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from buurtbudget.areas.models import Area
+from buurtbudget.audit import services as audit
+from buurtbudget.tenancy.models import Municipality
+
+from .backends import forget_roles
+from .models import RoleAssignment, User
+
+PROFILE_FIELDS = [
+    "name",
+    "postcode",
+    "house_number",
+    "house_number_suffix",
+    "birth_year",
+    "preferred_language",
+]
+
+
+def normalise_postcode(value: str) -> str:
+    """'1066 ab' -> '1066AB'."""
+    return value.replace(" ", "").upper()
+
+
+def update_profile(*, user: User, actor: User, changes: dict[str, Any]) -> User:
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    with transaction.atomic(durable=True):
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = audit.snapshot(locked, list(changes))
+        for name, value in changes.items():
+            if name == "postcode" and value:
+                value = normalise_postcode(value)
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["password"])
+        locked.save(update_fields=list(changes))
+        # Profiles are personal: the trail records which fields changed, not their values.
+        audit.record(
+            actor=actor,
+            action="accounts.profile_updated",
+            municipality=None,
+            obj=locked,
+            details={"fields": sorted(name for name in changes if before[name] != getattr(locked, name))},
+        )
+    return locked
+
+
+def assign_role(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    municipality: Municipality,
+    area: Area | None = None,
+    object_key: str = "",
+) -> RoleAssignment:
+    if area is not None and area.municipality_id != municipality.pk:
+        raise ValueError("area belongs to another municipality")
+    with transaction.atomic(durable=True):
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user,
+            role=role,
+            municipality=municipality,
+            area=area,
+            object_key=object_key,
+            defaults={"granted_by": actor},
+        )
+        if created:
+            audit.record(
+                actor=actor,
+                action="accounts.role_assigned",
+                municipality=municipality,
+                obj=assignment,
+                after={
+                    "user": user.pk,
+                    "role": role,
+                    "area": area.pk if area else None,
+                    "object": object_key,
+                },
+            )
+    forget_roles(user)
+    return assignment
+
+
+def revoke_role(*, actor: User | None, assignment: RoleAssignment) -> None:
+    with transaction.atomic(durable=True):
+        audit.record(
+            actor=actor,
+            action="accounts.role_revoked",
+            municipality=assignment.municipality,
+            obj=assignment,
+            before={"user": assignment.user_id, "role": assignment.role, "area": assignment.area_id},
+        )
+        assignment.delete()
+    forget_roles(assignment.user)

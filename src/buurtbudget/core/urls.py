@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("<slug:gemeente>/", views.municipality_home, name="municipality"),
+    path("<slug:gemeente>/theme.css", views.theme_css, name="theme"),
+    path("<slug:gemeente>/gebied/<slug:area>/", views.area_page, name="area"),
+    path("<slug:gemeente>/beheer/", include("buurtbudget.core.staff_urls")),
+]

@@ -1,0 +1,7 @@
+"""The one-machine demo: DEBUG, embedded SQLite unless DATABASE_URL is set, console e-mail, eager tasks."""
+
+from .base import *  # noqa: F403
+from .env import env_bool
+
+DEBUG = env_bool("DEBUG", True)
+BUURTBUDGET_REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", False)

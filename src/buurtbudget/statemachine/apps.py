@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StatemachineConfig(AppConfig):
+    name = "buurtbudget.statemachine"
+    label = "statemachine"

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("mijn/", include("buurtbudget.accounts.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", include("buurtbudget.core.api_urls")),
+    # Municipality pages come last: /<gemeente>/... catches every other first path segment.
+    path("", include("buurtbudget.core.urls")),
+]
