@@ -1,0 +1,50 @@
+import io
+
+import pytest
+
+from buurtbudget.contrib.uploads import MAX_DOCUMENT_BYTES, UploadRejected, check_document
+
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "content_type"),
+    [(PDF, "pdf", "application/pdf"), (JPEG, "jpeg", "image/jpeg"), (PNG, "png", "image/png")],
+)
+def test_allowed_types_are_recognised_by_content(content: bytes, kind: str, content_type: str) -> None:
+    checked = check_document(io.BytesIO(content))
+    assert checked.kind == kind
+    assert checked.content_type == content_type
+    assert checked.size == len(content)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64,  # a Windows .exe named factuur.pdf
+        b"<!DOCTYPE html><html><script>alert(1)</script></html>",  # HTML named .pdf
+        b"GIF89a" + b"\x00" * 16,
+        b" %PDF-1.4 with a leading space",
+    ],
+)
+def test_disguised_files_are_refused(content: bytes) -> None:
+    with pytest.raises(UploadRejected, match="geen PDF, JPEG of PNG"):
+        check_document(io.BytesIO(content))
+
+
+def test_oversized_file_is_refused() -> None:
+    with pytest.raises(UploadRejected, match="te groot"):
+        check_document(io.BytesIO(PDF), size=MAX_DOCUMENT_BYTES + 1)
+
+
+def test_empty_file_is_refused() -> None:
+    with pytest.raises(UploadRejected, match="leeg"):
+        check_document(io.BytesIO(b""))
+
+
+def test_stream_is_rewound() -> None:
+    stream = io.BytesIO(PNG)
+    check_document(stream)
+    assert stream.tell() == 0
