@@ -26,3 +26,21 @@ def readable_text_on(background: str) -> str:
         if contrast_ratio(background, "#ffffff") >= contrast_ratio(background, "#1a1a1a")
         else "#1a1a1a"
     )
+
+
+# Body text and links sit on this surface (tokens.css --bb-color-surface).
+PAGE_BACKGROUND = "#ffffff"
+MINIMUM_RATIO = 4.5  # WCAG 2.1 AA for normal text
+
+
+def primary_colour_is_readable(colour: str) -> bool:
+    """The primary colour is a background (header, with its text colour) and the link colour on the page."""
+    return (
+        contrast_ratio(colour, readable_text_on(colour)) >= MINIMUM_RATIO
+        and contrast_ratio(colour, PAGE_BACKGROUND) >= MINIMUM_RATIO
+    )
+
+
+def background_colour_is_readable(colour: str) -> bool:
+    """An accent colour only serves as a background under its own text colour."""
+    return contrast_ratio(colour, readable_text_on(colour)) >= MINIMUM_RATIO
