@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "buurtbudget.audit",
     "buurtbudget.statemachine",
     "buurtbudget.areas",
+    "buurtbudget.schemes",
+    "buurtbudget.ledger",
+    "buurtbudget.vouchers",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SchemesConfig(AppConfig):
+    name = "buurtbudget.schemes"
+    verbose_name = "Regelingen / Schemes"
