@@ -1,9 +1,11 @@
 """Staff pages of one municipality, under /<gemeente>/beheer/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from buurtbudget.audit import views as audit_views
 
 urlpatterns = [
     path("audit/", audit_views.audit_trail, name="audit_trail"),
+    path("gebieden/", include("buurtbudget.areas.staff_urls")),
+    path("gemeente/", include("buurtbudget.tenancy.staff_urls")),
 ]

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from buurtbudget.areas.public_views import postcode_check
+
 from . import views
 
 app_name = "core"
@@ -10,5 +12,6 @@ urlpatterns = [
     path("<slug:gemeente>/", views.municipality_home, name="municipality"),
     path("<slug:gemeente>/theme.css", views.theme_css, name="theme"),
     path("<slug:gemeente>/gebied/<slug:area>/", views.area_page, name="area"),
+    path("<slug:gemeente>/postcodecheck/", postcode_check, name="postcode_check"),
     path("<slug:gemeente>/beheer/", include("buurtbudget.core.staff_urls")),
 ]
