@@ -12,18 +12,31 @@ from .models import User, postcode_validator
 
 
 class ProfileFieldsMixin(forms.Form):
-    name = forms.CharField(label=_("Naam"), max_length=150, required=False)
+    name = forms.CharField(
+        label=_("Naam"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     postcode = forms.CharField(
         label=_("Postcode"),
         max_length=7,
         required=False,
         validators=[postcode_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
         help_text=_("Bijvoorbeeld 1066 AB. Hiermee zien we in welke buurt u woont."),
     )
-    house_number = forms.IntegerField(label=_("Huisnummer"), min_value=1, max_value=99999, required=False)
+    house_number = forms.IntegerField(
+        label=_("Huisnummer"),
+        min_value=1,
+        max_value=99999,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     birth_year = forms.IntegerField(
         label=_("Geboortejaar"),
         required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year"}),
         help_text=_("Om te zien of u mag meedoen (vanaf 12 jaar)."),
     )
 
@@ -46,19 +59,19 @@ class SignupProfileForm(ProfileFieldsMixin):
     """Extra fields on allauth's sign-up form."""
 
     def signup(self, request: Any, user: User) -> None:
-        # allauth saves the user itself right after this; we only fill in the profile fields.
-        from .services import normalise_postcode
-
-        user.name = self.cleaned_data.get("name") or ""
-        user.postcode = normalise_postcode(self.cleaned_data.get("postcode") or "")
-        user.house_number = self.cleaned_data.get("house_number")
-        user.birth_year = self.cleaned_data.get("birth_year")
-        language = getattr(request, "LANGUAGE_CODE", "nl")
-        user.preferred_language = language if language in {"nl", "en"} else "nl"
+        # allauth calls this after saving; the adapter already filled in the profile fields before that save.
+        return None
 
 
 class ProfileForm(ProfileFieldsMixin):
-    house_number_suffix = forms.CharField(label=_("Toevoeging"), max_length=10, required=False)
+    house_number_suffix = forms.CharField(
+        label=_("Toevoeging"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     preferred_language = forms.ChoiceField(
-        label=_("Voorkeurstaal"), choices=[("nl", "Nederlands"), ("en", "English")]
+        label=_("Voorkeurstaal"),
+        choices=[("nl", "Nederlands"), ("en", "English")],
+        widget=forms.Select(attrs={"autocomplete": "language"}),
     )

@@ -77,9 +77,13 @@ def scope_of(obj: object) -> Scope:
         assert isinstance(scope, Scope)
         return scope
     if isinstance(obj, Municipality):
-        return Scope(municipality_id=obj.pk)
+        return Scope(municipality_id=obj.pk, object_key=object_key(obj))
     if isinstance(obj, Area):
-        return Scope(municipality_id=obj.municipality_id, area_ids=frozenset(obj.ancestor_ids))
+        return Scope(
+            municipality_id=obj.municipality_id,
+            area_ids=frozenset(obj.ancestor_ids),
+            object_key=object_key(obj),
+        )
     area = getattr(obj, "area", None)
     municipality_id = getattr(obj, "municipality_id", None)
     area_ids: frozenset[int] = frozenset()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from buurtbudget.areas.models import Area
 from buurtbudget.audit import services as audit
@@ -28,10 +31,30 @@ def normalise_postcode(value: str) -> str:
     return value.replace(" ", "").upper()
 
 
+def _check_birth_year(year: int | None) -> None:
+    this_year = timezone.localdate().year
+    if year is not None and not 1900 <= year <= this_year:
+        raise ValidationError(
+            {
+                "birth_year": _(
+                    "Vul een geboortejaar in tussen 1900 en %(year)s. / Enter a year between 1900 and %(year)s."
+                )
+                % {"year": this_year}
+            }
+        )
+
+
+def _check_may_manage_roles(actor: User | None, municipality: Municipality, area: Area | None) -> None:
+    # actor None is the system itself (demo data, management commands).
+    if actor is not None and not actor.has_perm("accounts.manage_roles", area or municipality):
+        raise PermissionDenied("actor may not manage roles here")
+
+
 def update_profile(*, user: User, actor: User, changes: dict[str, Any]) -> User:
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
+    _check_birth_year(changes.get("birth_year"))
     with transaction.atomic(durable=True):
         locked = User.objects.select_for_update().get(pk=user.pk)
         before = audit.snapshot(locked, list(changes))
@@ -63,6 +86,7 @@ def assign_role(
 ) -> RoleAssignment:
     if area is not None and area.municipality_id != municipality.pk:
         raise ValueError("area belongs to another municipality")
+    _check_may_manage_roles(actor, municipality, area)
     with transaction.atomic(durable=True):
         assignment, created = RoleAssignment.objects.get_or_create(
             user=user,
@@ -90,6 +114,7 @@ def assign_role(
 
 
 def revoke_role(*, actor: User | None, assignment: RoleAssignment) -> None:
+    _check_may_manage_roles(actor, assignment.municipality, assignment.area)
     with transaction.atomic(durable=True):
         audit.record(
             actor=actor,

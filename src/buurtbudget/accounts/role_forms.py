@@ -1,0 +1,43 @@
+"""The form a budget manager uses to give someone a role in their own municipality."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buurtbudget.areas.models import Area
+from buurtbudget.tenancy.models import Municipality
+
+from .models import Role, User
+
+
+class AssignRoleForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mailadres van de persoon"),
+        help_text=_("De persoon moet al een account hebben."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
+    area = forms.ModelChoiceField(
+        label=_("Gebied"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("De hele gemeente"),
+        help_text=_("Laat leeg voor de hele gemeente."),
+    )
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only this municipality's areas can be chosen: another tenant's area is "not a valid choice".
+        self.fields["area"].queryset = Area.objects.filter(municipality=municipality).order_by("path")  # type: ignore[attr-defined]
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"].lower()
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("Er is geen account met dit e-mailadres. / There is no account with this e-mail address.")
+            )
+        return user
