@@ -2,10 +2,12 @@
 
 from django.urls import include, path
 
+from buurtbudget.accounts import role_views
 from buurtbudget.audit import views as audit_views
 
 urlpatterns = [
     path("audit/", audit_views.audit_trail, name="audit_trail"),
     path("gebieden/", include("buurtbudget.areas.staff_urls")),
     path("gemeente/", include("buurtbudget.tenancy.staff_urls")),
+    path("rollen/", role_views.manage_roles, name="manage_roles"),
 ]
