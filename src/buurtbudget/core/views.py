@@ -1,5 +1,7 @@
 """Public pages: the platform home, a municipality home and an area page."""
 
+from collections.abc import Iterable
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -7,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from buurtbudget.areas import selectors as area_selectors
+from buurtbudget.areas.models import Area
 from buurtbudget.tenancy import selectors as tenancy_selectors
 from buurtbudget.tenancy.models import Municipality
 from buurtbudget.tenancy.theme import theme_css_for
@@ -30,27 +33,40 @@ def _municipality(request: HttpRequest, slug: str) -> Municipality:
     return municipality
 
 
+def _link_to(municipality: Municipality, areas: Iterable[Area]) -> list[Area]:
+    """Every area's URL names its municipality: give them the one we have instead of a query each."""
+    linked = list(areas)
+    for area in linked:
+        area.municipality = municipality
+    return linked
+
+
+def _link_tree(municipality: Municipality, nodes: list[area_selectors.AreaNode]) -> None:
+    for node in nodes:
+        _link_to(municipality, [node.area])
+        _link_tree(municipality, node.children)
+
+
 @require_GET
 def municipality_home(request: HttpRequest, gemeente: str) -> HttpResponse:
     municipality = _municipality(request, gemeente)
-    return render(
-        request,
-        "core/municipality.html",
-        {"districts": area_selectors.area_tree(municipality=municipality), "open_schemes": []},
-    )
+    districts = area_selectors.area_tree(municipality=municipality)
+    _link_tree(municipality, districts)
+    return render(request, "core/municipality.html", {"districts": districts, "open_schemes": []})
 
 
 @require_GET
 def area_page(request: HttpRequest, gemeente: str, area: str) -> HttpResponse:
     municipality = _municipality(request, gemeente)
     the_area = get_object_or_404(area_selectors.areas_of(municipality=municipality), slug=area)
+    the_area.municipality = municipality
     return render(
         request,
         "core/area.html",
         {
             "area": the_area,
-            "ancestors": area_selectors.ancestors(area=the_area),
-            "children": area_selectors.children(area=the_area),
+            "ancestors": _link_to(municipality, area_selectors.ancestors(area=the_area)),
+            "children": _link_to(municipality, area_selectors.children(area=the_area)),
             "open_schemes": [],
         },
     )

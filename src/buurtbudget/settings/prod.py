@@ -7,8 +7,11 @@ from .base import SECRET_KEY
 from .env import env_bool, env_str
 
 DEBUG = False
-if SECRET_KEY.startswith("insecure-"):
-    raise ImproperlyConfigured("Set SECRET_KEY in the environment for production.")
+# Same bar as Django's security.W009: the demo key or a short, guessable one must never reach production.
+if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY in the environment for production: at least 50 random characters."
+    )
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
