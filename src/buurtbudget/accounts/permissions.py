@@ -14,8 +14,10 @@ from .models import Role
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.RESIDENT: frozenset(),
     Role.INITIATOR: frozenset({"initiatives.manage_own"}),
-    Role.STEERING_MEMBER: frozenset({"regiegroep.assess", "staff.view_dashboard"}),
-    Role.STEERING_CHAIR: frozenset({"regiegroep.assess", "regiegroep.chair", "staff.view_dashboard"}),
+    Role.STEERING_MEMBER: frozenset({"regiegroep.assess", "regiegroep.decide", "staff.view_dashboard"}),
+    Role.STEERING_CHAIR: frozenset(
+        {"regiegroep.assess", "regiegroep.chair", "regiegroep.decide", "staff.view_dashboard"}
+    ),
     Role.CONTACT_OFFICIAL: frozenset({"initiatives.support", "staff.view_dashboard"}),
     Role.BUDGET_MANAGER: frozenset(
         {
@@ -24,6 +26,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "tenancy.manage",
             "accounts.manage_roles",
             "schemes.manage",
+            "regiegroep.manage",
             "ledger.view",
             "staff.view_dashboard",
         }

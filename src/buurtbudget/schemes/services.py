@@ -23,7 +23,7 @@ from buurtbudget.ledger.models import AccountKind, JournalEntry, LedgerAccount
 from buurtbudget.ledger.selectors import total_posted
 from buurtbudget.tenancy.models import Municipality
 
-from .models import ProcessModel, Scheme, default_rules
+from .models import DEFAULT_RULES, Intake, ProcessModel, Scheme, SchemeRound, SchemeRuleVersion, default_rules
 
 FUND = "scheme.fund"
 RESERVE = "scheme.reserve_overhead"
@@ -108,6 +108,7 @@ def create_scheme(
             rules={**default_rules(), **(rules or {})},
         )
         ensure_accounts(scheme=scheme)
+        _new_rule_version(actor=actor, scheme=scheme)
         audit.record(
             actor=actor,
             action="schemes.create",
@@ -256,3 +257,197 @@ def close_scheme(*, actor: Any, scheme: Scheme) -> Scheme:
         )
         scheme.closed_at = locked.closed_at
         return locked
+
+
+# --- Rule versions -------------------------------------------------------------------------------------------
+
+
+class InvalidRules(ValueError):
+    """Rules that cannot be used; `errors` maps rule names to messages (Dutch / English)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def clean_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    """A complete rule set: every known rule (defaults filled in), with the right types and sane values."""
+    unknown = set(rules) - set(DEFAULT_RULES)
+    if unknown:
+        raise InvalidRules({name: "Onbekende regel. / Unknown rule." for name in sorted(unknown)})
+    merged = {**default_rules(), **rules}
+    errors: dict[str, str] = {}
+    for name, default in DEFAULT_RULES.items():
+        value = merged[name]
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                errors[name] = "Kies ja of nee. / Choose yes or no."
+        elif isinstance(default, int):
+            if type(value) is not int or value < 0:
+                errors[name] = "Vul een heel getal van 0 of meer in. / Enter a whole number of 0 or more."
+        elif isinstance(default, list):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                errors[name] = "Geef een lijst van doelen. / Give a list of purposes."
+    if not errors:
+        if merged["voucher_min_cents"] > merged["voucher_max_cents"]:
+            errors["voucher_max_cents"] = (
+                "Het maximum moet minstens zo hoog zijn als het minimum. / "
+                "The maximum must be at least the minimum."
+            )
+        for name in ("overhead_cap_percent", "support_party_cap_percent"):
+            if merged[name] > 100:
+                errors[name] = "Een percentage is hoogstens 100. / A percentage is at most 100."
+    if errors:
+        raise InvalidRules(errors)
+    return merged
+
+
+def _new_rule_version(*, actor: Any, scheme: Scheme) -> SchemeRuleVersion:
+    assert connection.in_atomic_block
+    last = (
+        SchemeRuleVersion.objects.filter(scheme=scheme)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return SchemeRuleVersion.objects.create(
+        scheme=scheme,
+        number=(last or 0) + 1,
+        rules=clean_rules(scheme.rules or {}),
+        valid_from=timezone.now(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def ensure_rule_version(*, scheme: Scheme) -> SchemeRuleVersion:
+    """The rule version in force, creating version 1 from the scheme's rules if it has none yet.
+
+    Runs inside the caller's transaction (e.g. a submission), which locks the scheme row."""
+    assert connection.in_atomic_block, "ensure_rule_version runs inside the caller's transaction"
+    Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+    current = SchemeRuleVersion.objects.filter(scheme=scheme).order_by("-number").first()
+    if current is not None:
+        return current
+    return _new_rule_version(actor=None, scheme=scheme)
+
+
+def create_voucher_scheme(
+    *,
+    actor: Any,
+    municipality: Municipality,
+    name: str,
+    slug: str,
+    area: Any,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    intake: str = Intake.ROLLING,
+    rules: dict[str, Any] | None = None,
+) -> Scheme:
+    """A voucher scheme (LSA) for an area and period, with rule version 1."""
+    if area is not None and area.municipality_id != municipality.pk:
+        raise InvalidRules({"area": "Dit gebied hoort bij een andere gemeente. / This area is elsewhere."})
+    if ends_on is not None and ends_on < starts_on:
+        raise InvalidRules(
+            {"ends_on": "De einddatum ligt voor de begindatum. / The end date is before the start date."}
+        )
+    cleaned = clean_rules(rules or {})
+    if intake not in Intake.values:
+        raise InvalidRules({"intake": "Kies doorlopend of in rondes. / Choose rolling or rounds."})
+    scheme = create_scheme(
+        actor=actor,
+        municipality=municipality,
+        name=name,
+        slug=slug,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        process_model=ProcessModel.VOUCHER,
+        area=area,
+        rules=cleaned,
+    )
+    if intake != Intake.ROLLING:
+        with transaction.atomic(durable=True):
+            Scheme.objects.filter(pk=scheme.pk).update(intake=intake)
+            audit.record(
+                actor=actor,
+                action="schemes.update",
+                municipality=municipality,
+                obj=scheme,
+                after={"intake": intake},
+            )
+        scheme.intake = intake
+    return scheme
+
+
+SCHEME_FIELDS = ("name", "area", "starts_on", "ends_on", "intake")
+
+
+def update_scheme(
+    *, actor: Any, scheme: Scheme, changes: dict[str, Any], rules: dict[str, Any] | None = None
+) -> Scheme:
+    """Change a scheme's details and/or rules. A change of the rules makes a new rule version; initiatives
+    submitted before keep being judged by the version they were submitted under."""
+    unknown = set(changes) - set(SCHEME_FIELDS)
+    if unknown:
+        raise ValueError(f"not scheme fields: {sorted(unknown)}")
+    cleaned = clean_rules(rules) if rules is not None else None
+    area = changes.get("area")
+    if area is not None and area.municipality_id != scheme.municipality_id:
+        raise InvalidRules({"area": "Dit gebied hoort bij een andere gemeente. / This area is elsewhere."})
+    with transaction.atomic(durable=True):
+        locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        fields = list(changes)
+        before = audit.snapshot(locked, fields + ["rules"])
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        starts, ends = locked.starts_on, locked.ends_on
+        if ends is not None and ends < starts:
+            raise InvalidRules(
+                {"ends_on": "De einddatum ligt voor de begindatum. / The end date is before the start date."}
+            )
+        version = None
+        if cleaned is not None and cleaned != clean_rules(locked.rules or {}):
+            locked.rules = cleaned
+            fields.append("rules")
+            if not SchemeRuleVersion.objects.filter(scheme=locked).exists():
+                # Keep the old rules as version 1, so that older submissions stay explained.
+                SchemeRuleVersion.objects.create(
+                    scheme=locked,
+                    number=1,
+                    rules=clean_rules(before["rules"] or {}),
+                    valid_from=locked.created_at,
+                )
+            locked.save(update_fields=fields)
+            version = _new_rule_version(actor=actor, scheme=locked)
+        elif fields:
+            locked.save(update_fields=fields)
+        audit.record(
+            actor=actor,
+            action="schemes.update",
+            municipality=locked.municipality,
+            obj=locked,
+            before=before,
+            after=audit.snapshot(locked, fields + ["rules"]),
+            details={"rule_version": version.number} if version else {},
+        )
+        return locked
+
+
+def add_round(*, actor: Any, scheme: Scheme, name: str, opens_on: dt.date, closes_on: dt.date) -> SchemeRound:
+    if closes_on < opens_on:
+        raise InvalidRules(
+            {
+                "closes_on": "De sluitingsdatum ligt voor de openingsdatum. / The closing date is before the opening date."
+            }
+        )
+    with transaction.atomic(durable=True):
+        scheme_round = SchemeRound.objects.create(
+            scheme=scheme, name=name, opens_on=opens_on, closes_on=closes_on
+        )
+        audit.record(
+            actor=actor,
+            action="schemes.round_added",
+            municipality=scheme.municipality,
+            obj=scheme,
+            after={"round": name, "opens_on": str(opens_on), "closes_on": str(closes_on)},
+        )
+        return scheme_round

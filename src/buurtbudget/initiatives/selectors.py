@@ -1,0 +1,132 @@
+"""Reading initiatives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from buurtbudget.areas.selectors import areas_for_address
+from buurtbudget.schemes import selectors as scheme_selectors
+from buurtbudget.schemes.models import Scheme, default_rules
+
+from .models import Attachment, BudgetLine, CoInitiator, Initiative
+from .rule_check import CheckInput, LineInput
+
+
+def initiatives_of(*, user: Any) -> QuerySet[Initiative]:
+    """A resident's own initiatives (as initiator or confirmed co-initiator), for "Mijn initiatieven"."""
+    if not getattr(user, "is_authenticated", False):
+        return Initiative.objects.none()
+    return (
+        Initiative.objects.filter(
+            Q(initiator=user) | Q(co_initiators__user=user, co_initiators__confirmed_at__isnull=False)
+        )
+        .distinct()
+        .select_related("scheme", "municipality", "area")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def own_initiative(*, user: Any, pk: int) -> Initiative | None:
+    """An initiative of which `user` is the initiator, with what its pages show; None otherwise."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Initiative.objects.filter(pk=pk, initiator=user)
+        .select_related("scheme", "scheme__area", "municipality", "area", "rule_version", "initiator")
+        .prefetch_related(
+            Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("position", "pk")),
+            Prefetch("co_initiators", queryset=CoInitiator.objects.order_by("invited_at", "pk")),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+        )
+        .first()
+    )
+
+
+def initiatives_in(*, municipality: Any, status: str | None = None) -> QuerySet[Initiative]:
+    qs = Initiative.objects.filter(municipality=municipality).select_related("scheme", "area", "initiator")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("decision_due_on", "pk")
+
+
+def co_invitation(*, token: str) -> CoInitiator | None:
+    return (
+        CoInitiator.objects.filter(token=token)
+        .select_related("initiative", "initiative__municipality")
+        .first()
+    )
+
+
+def rules_for(*, initiative: Initiative) -> tuple[dict[str, Any], int | None]:
+    """(rules, version number) an initiative is judged by: its stored version once submitted, else the one
+    in force now (or the scheme's own rules when it has no version yet)."""
+    version = initiative.rule_version
+    if version is None or initiative.is_editable:
+        version = scheme_selectors.current_rule_version(initiative.scheme) or version
+    if version is not None:
+        return {**default_rules(), **version.rules}, version.number
+    return {**default_rules(), **(initiative.scheme.rules or {})}, None
+
+
+def check_input(*, initiative: Initiative, rules: dict[str, Any] | None = None) -> CheckInput:
+    """Gather what the rule check needs (a few queries)."""
+    scheme: Scheme = initiative.scheme
+    if rules is None:
+        rules, _number = rules_for(initiative=initiative)
+    user = initiative.initiator
+    home_ids: frozenset[int] = frozenset()
+    has_home = bool(user.postcode and user.house_number)
+    if has_home:
+        home_ids = frozenset(
+            a.pk
+            for a in areas_for_address(
+                postcode=user.postcode, house_number=user.house_number, municipality=initiative.municipality
+            )
+        )
+    area = initiative.area
+    lines = tuple(
+        LineInput(
+            description=line.description,
+            amount_cents=line.amount_cents,
+            kind=line.kind,
+            fee_recipient=line.fee_recipient,
+            hours=line.hours,
+            hourly_rate_cents=line.hourly_rate_cents,
+        )
+        for line in initiative.budget_lines.all()
+    )
+    confirmed = sum(1 for c in initiative.co_initiators.all() if c.confirmed_at is not None)
+    return CheckInput(
+        rules=rules,
+        today=timezone.localdate(),
+        scheme_open=scheme_selectors.is_open_for_submissions(scheme=scheme),
+        title=initiative.title,
+        what_and_why=initiative.what_and_why,
+        for_whom=initiative.for_whom,
+        location=initiative.location,
+        starts_on=initiative.starts_on,
+        ends_on=initiative.ends_on,
+        lines=lines,
+        home_area_ids=home_ids,
+        has_home_address=has_home,
+        place_area_ids=frozenset(area.ancestor_ids) if area else frozenset(),
+        has_place=area is not None,
+        scheme_area_id=scheme.area_id,
+        birth_year=user.birth_year,
+        parental_consent=initiative.parental_consent,
+        excluded_purposes_declared=initiative.excluded_purposes_declared,
+        confirmed_co_initiators=confirmed,
+    )
+
+
+def status_counts(*, municipality: Any) -> dict[str, int]:
+    rows = (
+        Initiative.objects.filter(municipality=municipality)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}
