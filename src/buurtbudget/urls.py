@@ -9,6 +9,7 @@ urlpatterns = [
     path("mijn/", include("buurtbudget.accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("buurtbudget.core.api_urls")),
+    path("", include("buurtbudget.vouchers.urls")),  # /verificatie/<code>/, /mijn/vouchers/<code>/
     # Municipality pages come last: /<gemeente>/... catches every other first path segment.
     path("", include("buurtbudget.core.urls")),
 ]

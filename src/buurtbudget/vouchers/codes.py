@@ -51,9 +51,10 @@ def normalise_code(text: str) -> str:
         )
     wrong = sorted({c for c in code if c not in _VALUE})
     if wrong:
+        chars = " ".join(wrong)
         raise InvalidVoucherCode(
-            "Deze tekens komen niet voor in een vouchercode: %(c)s. / "
-            "These characters do not occur in a voucher code: %(c)s." % {"c": " ".join(wrong)}
+            f"Deze tekens komen niet voor in een vouchercode: {chars}. / "
+            f"These characters do not occur in a voucher code: {chars}."
         )
     if not is_valid(code):
         raise InvalidVoucherCode(

@@ -23,7 +23,9 @@ class VoucherStatus(models.TextChoices):
 class Voucher(models.Model):
     # 13 characters without separators; see codes.py.
     code = models.CharField(_("code"), max_length=13, unique=True)
-    municipality = models.ForeignKey("tenancy.Municipality", on_delete=models.PROTECT, related_name="vouchers")
+    municipality = models.ForeignKey(
+        "tenancy.Municipality", on_delete=models.PROTECT, related_name="vouchers"
+    )
     scheme = models.ForeignKey("schemes.Scheme", on_delete=models.PROTECT, related_name="vouchers")
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vouchers")
     amount_cents = models.BigIntegerField(_("bedrag (centen)"))

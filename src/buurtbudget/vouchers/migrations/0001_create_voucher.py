@@ -6,35 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schemes', '0001_create_scheme'),
-        ('tenancy', '0001_create_municipality'),
+        ("schemes", "0001_create_scheme"),
+        ("tenancy", "0001_create_municipality"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Voucher',
+            name="Voucher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=13, unique=True, verbose_name='code')),
-                ('amount_cents', models.BigIntegerField(verbose_name='bedrag (centen)')),
-                ('valid_until', models.DateField(verbose_name='geldig tot en met')),
-                ('conditions', models.TextField(blank=True, verbose_name='voorwaarden')),
-                ('status', models.CharField(choices=[('issued', 'Uitgegeven / Issued'), ('partly_redeemed', 'Deels gebruikt / Partly redeemed'), ('fully_redeemed', 'Volledig gebruikt / Fully redeemed'), ('expired', 'Verlopen / Expired'), ('cancelled', 'Ingetrokken / Cancelled'), ('closed', 'Afgesloten / Closed')], default='issued', max_length=20, verbose_name='status')),
-                ('issue_key', models.CharField(max_length=200, unique=True)),
-                ('issued_at', models.DateTimeField(auto_now_add=True)),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vouchers', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vouchers', to='tenancy.municipality')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vouchers', to='schemes.scheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=13, unique=True, verbose_name="code")),
+                ("amount_cents", models.BigIntegerField(verbose_name="bedrag (centen)")),
+                ("valid_until", models.DateField(verbose_name="geldig tot en met")),
+                ("conditions", models.TextField(blank=True, verbose_name="voorwaarden")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Uitgegeven / Issued"),
+                            ("partly_redeemed", "Deels gebruikt / Partly redeemed"),
+                            ("fully_redeemed", "Volledig gebruikt / Fully redeemed"),
+                            ("expired", "Verlopen / Expired"),
+                            ("cancelled", "Ingetrokken / Cancelled"),
+                            ("closed", "Afgesloten / Closed"),
+                        ],
+                        default="issued",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("issue_key", models.CharField(max_length=200, unique=True)),
+                ("issued_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vouchers",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vouchers",
+                        to="tenancy.municipality",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vouchers",
+                        to="schemes.scheme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'voucher',
-                'verbose_name_plural': 'vouchers',
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount_cents__gt', 0)), name='voucher_amount_positive')],
+                "verbose_name": "voucher",
+                "verbose_name_plural": "vouchers",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_cents__gt", 0)), name="voucher_amount_positive"
+                    )
+                ],
             },
         ),
     ]

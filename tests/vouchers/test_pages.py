@@ -1,0 +1,52 @@
+import pytest
+from django.urls import reverse
+
+from buurtbudget.accounts.models import Role
+from tests.factories import RoleAssignmentFactory, UserFactory
+from tests.factories.money import issued_voucher
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def voucher():
+    holder = UserFactory(name="Jantje Geheimnaam", email="jantje@example.org", postcode="1066AB")
+    return issued_voucher(amount_cents=123_456, holder=holder, conditions="Alleen voor de speeltuin")
+
+
+def test_verification_page_shows_validity_and_amounts_but_no_personal_data(client, voucher):
+    url = reverse("vouchers:verify", kwargs={"code": voucher.display_code.lower()})
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Geldig" in html and "1.234,56" in html and voucher.scheme.name in html
+    assert voucher.municipality.name in html
+    for private in ("Jantje", "Geheimnaam", "jantje@example.org", "1066", "speeltuin"):
+        assert private not in html
+
+
+def test_verification_page_explains_a_typo(client, voucher):
+    typo = ("2" if voucher.code[0] != "2" else "3") + voucher.code[1:]
+    response = client.get(reverse("vouchers:verify", kwargs={"code": typo}))
+    assert response.status_code == 404 and "klopt niet" in response.content.decode()
+
+
+def test_holder_sees_voucher_page_and_pdf(client, voucher):
+    client.force_login(voucher.holder)
+    page = client.get(reverse("vouchers:detail", kwargs={"code": voucher.display_code}))
+    assert page.status_code == 200 and "1.234,56" in page.content.decode()
+    response = client.get(reverse("vouchers:pdf", kwargs={"code": voucher.display_code}))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    content = response.content
+    assert content.startswith(b"%PDF")
+    assert voucher.display_code.encode() in content or voucher.display_code.encode("utf-16-be") in content
+
+
+def test_others_cannot_open_a_voucher_but_the_budget_manager_can(client, voucher, settings):
+    settings.BUURTBUDGET_REQUIRE_STAFF_2FA = False
+    client.force_login(UserFactory())
+    assert client.get(reverse("vouchers:detail", kwargs={"code": voucher.display_code})).status_code == 404
+    assert client.get(reverse("vouchers:pdf", kwargs={"code": voucher.display_code})).status_code == 404
+    manager = RoleAssignmentFactory(role=Role.BUDGET_MANAGER, municipality=voucher.municipality).user
+    client.force_login(manager)
+    assert client.get(reverse("vouchers:detail", kwargs={"code": voucher.display_code})).status_code == 200
