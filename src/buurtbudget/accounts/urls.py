@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profiel/", views.profile, name="profile"),
+    path("", include("buurtbudget.payments.holder_urls")),
 ]

@@ -9,5 +9,6 @@ urlpatterns = [
     path("audit/", audit_views.audit_trail, name="audit_trail"),
     path("gebieden/", include("buurtbudget.areas.staff_urls")),
     path("gemeente/", include("buurtbudget.tenancy.staff_urls")),
+    path("", include("buurtbudget.payments.staff_urls")),
     path("rollen/", role_views.manage_roles, name="manage_roles"),
 ]

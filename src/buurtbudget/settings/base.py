@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "buurtbudget.schemes",
     "buurtbudget.ledger",
     "buurtbudget.vouchers",
+    "buurtbudget.payments",
     "buurtbudget.initiatives",
 ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -36,7 +36,7 @@ def sniff(head: bytes) -> tuple[str, str, str] | None:
 
 
 def check_document(
-    stream: BinaryIO, *, size: int | None = None, max_bytes: int = MAX_DOCUMENT_BYTES
+    stream: IO[bytes], *, size: int | None = None, max_bytes: int = MAX_DOCUMENT_BYTES
 ) -> CheckedDocument:
     """Check size and type (from the content). Leaves the stream at position 0."""
     if size is None:

@@ -1,0 +1,1 @@
+"""Payments: paying organisations, payment requests (invoices and cash), SEPA batches and bank statements."""

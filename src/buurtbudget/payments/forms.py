@@ -1,0 +1,111 @@
+"""Forms: parse and show errors; the services decide. Field checks reuse the services' validators."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buurtbudget.contrib.uploads import MAX_DOCUMENT_BYTES
+
+from .services import PaymentError, validate_amount, validate_iban
+
+
+class _KeyedForm(forms.Form):
+    """Carries a one-time key so that a double-clicked or retried submit creates one request."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+
+def _amount(value: str) -> int:
+    try:
+        return validate_amount(value)
+    except PaymentError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
+class PaymentRequestForm(_KeyedForm):
+    payee_name = forms.CharField(label=_("Naam van de ontvanger / Payee name"), max_length=70)
+    payee_iban = forms.CharField(
+        label=_("IBAN van de ontvanger / Payee IBAN"),
+        max_length=42,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "text"}),
+    )
+    amount = forms.CharField(
+        label=_("Bedrag in euro / Amount in euros"),
+        help_text=_("Bijvoorbeeld 125,50 / For example 125.50"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    description = forms.CharField(label=_("Omschrijving / Description"), max_length=140)
+    document = forms.FileField(
+        label=_("Factuur of bon / Invoice or receipt"),
+        help_text=_("PDF, JPEG of PNG, hoogstens %(mb)d MB / PDF, JPEG or PNG, at most %(mb)d MB")
+        % {"mb": MAX_DOCUMENT_BYTES // (1024 * 1024)},
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def clean_payee_iban(self) -> str:
+        try:
+            return validate_iban(self.cleaned_data["payee_iban"])
+        except PaymentError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_amount(self) -> str:
+        value: str = self.cleaned_data["amount"]
+        _amount(value)
+        return value
+
+
+class CashWithdrawalForm(_KeyedForm):
+    amount = forms.CharField(
+        label=_("Bedrag in euro / Amount in euros"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    description = forms.CharField(label=_("Waarvoor? / What for?"), max_length=140)
+
+    def clean_amount(self) -> str:
+        value: str = self.cleaned_data["amount"]
+        _amount(value)
+        return value
+
+
+class CashSettlementForm(forms.Form):
+    spent = forms.CharField(
+        label=_("Uitgegeven bedrag in euro / Amount spent in euros"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    receipts = forms.FileField(
+        label=_("Bonnetjes (PDF, JPEG of PNG) / Receipts (PDF, JPEG or PNG)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van afwijzing / Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StatementUploadForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Rekening / Account"), coerce=int)
+    statement = forms.FileField(
+        label=_("Bankafschrift (camt.053, XML) / Bank statement (camt.053, XML)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
+    )
+
+    def __init__(self, *args: Any, organisations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(o.pk, f"{o.name} ({o.iban})") for o in organisations]

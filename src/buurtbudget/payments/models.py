@@ -1,0 +1,230 @@
+"""Paying organisations, payment requests, SEPA batches and imported bank statements.
+
+Money itself lives in the ledger; these tables record who asked for what, who decided, and what was sent to
+and received from the bank. No logic here: services.py moves the state, selectors.py reads.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from buurtbudget.accounts.permissions import Scope, object_key
+
+
+class PayingOrganisation(models.Model):
+    """The municipality itself or e.g. a tenants' association that pays against vouchers."""
+
+    municipality = models.ForeignKey(
+        "tenancy.Municipality", on_delete=models.PROTECT, related_name="paying_organisations"
+    )
+    name = models.CharField(_("naam"), max_length=140)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    # Vouchers without an explicit assignment are paid by the municipality's default organisation.
+    is_default = models.BooleanField(_("standaard betaalorganisatie"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("betaalorganisatie")
+        verbose_name_plural = _("betaalorganisaties")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="paying_org_unique_name"),
+            models.UniqueConstraint(
+                fields=["municipality"], condition=Q(is_default=True), name="paying_org_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def owner_key(self) -> str:
+        return f"paying_org:{self.pk}"
+
+    def permission_scope(self) -> Scope:
+        return Scope(municipality_id=self.municipality_id, object_key=object_key(self))
+
+
+class VoucherPayer(models.Model):
+    """Which organisation pays against a voucher (vouchers without one use the default organisation)."""
+
+    voucher = models.OneToOneField("vouchers.Voucher", on_delete=models.PROTECT, related_name="payer_link")
+    paying_organisation = models.ForeignKey(
+        PayingOrganisation, on_delete=models.PROTECT, related_name="voucher_links"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("betaalorganisatie van voucher")
+        verbose_name_plural = _("betaalorganisaties van vouchers")
+
+    def __str__(self) -> str:
+        return f"{self.voucher_id} → {self.paying_organisation_id}"
+
+
+class PaymentKind(models.TextChoices):
+    INVOICE = "invoice", _("Factuur of bon / Invoice or receipt")
+    CASH = "cash", _("Contante opname / Cash withdrawal")
+
+
+class PaymentStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Ingediend / Submitted")
+    APPROVED = "approved", _("Goedgekeurd / Approved")
+    EXPORTED = "exported", _("Naar de bank / Sent to the bank")
+    PAID = "paid", _("Betaald / Paid")
+    REJECTED = "rejected", _("Afgewezen / Rejected")
+    SETTLED = "settled", _("Verantwoord / Settled")
+    RETURNED = "returned", _("Teruggestort / Returned")
+
+
+def document_path(instance: models.Model, filename: str) -> str:
+    # Never the uploader's file name: a random name with the extension taken from the content.
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"payments/{uuid.uuid4().hex}.{extension}"
+
+
+class PaymentRequest(models.Model):
+    municipality = models.ForeignKey(
+        "tenancy.Municipality", on_delete=models.PROTECT, related_name="payment_requests"
+    )
+    voucher = models.ForeignKey("vouchers.Voucher", on_delete=models.PROTECT, related_name="payment_requests")
+    paying_organisation = models.ForeignKey(
+        PayingOrganisation, on_delete=models.PROTECT, related_name="payment_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payment_requests"
+    )
+    kind = models.CharField(
+        _("soort"), max_length=10, choices=PaymentKind.choices, default=PaymentKind.INVOICE
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.SUBMITTED
+    )
+    payee_name = models.CharField(_("naam ontvanger"), max_length=70)
+    payee_iban = models.CharField(_("IBAN ontvanger"), max_length=34, blank=True)
+    amount_cents = models.BigIntegerField(_("bedrag (centen)"))
+    description = models.CharField(_("omschrijving"), max_length=140)
+    document = models.FileField(_("factuur of bon"), upload_to=document_path, blank=True)
+    document_type = models.CharField(max_length=40, blank=True)
+    # Cash: the receipts and the amount actually spent, once settled.
+    settlement_document = models.FileField(_("bonnetjes"), upload_to=document_path, blank=True)
+    spent_cents = models.BigIntegerField(_("besteed (centen)"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reden van afwijzing"), blank=True)
+    # The key of the submitting request: a retried submission creates one request.
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    end_to_end_id = models.CharField(max_length=35, unique=True, null=True, blank=True)
+    batch = models.ForeignKey(
+        "payments.SepaBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("betaalverzoek")
+        verbose_name_plural = _("betaalverzoeken")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payment_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["paying_organisation", "status"], name="payment_org_status")]
+
+    def __str__(self) -> str:
+        return f"Betaalverzoek #{self.pk}"
+
+    def permission_scope(self) -> Scope:
+        """Payers of the paying organisation (or of the whole municipality, or the voucher's area)."""
+        area = self.voucher.scheme.area
+        return Scope(
+            municipality_id=self.municipality_id,
+            area_ids=frozenset(area.ancestor_ids) if area else frozenset(),
+            object_key=f"payments.payingorganisation:{self.paying_organisation_id}",
+        )
+
+
+class SepaBatch(models.Model):
+    municipality = models.ForeignKey(
+        "tenancy.Municipality", on_delete=models.PROTECT, related_name="sepa_batches"
+    )
+    paying_organisation = models.ForeignKey(
+        PayingOrganisation, on_delete=models.PROTECT, related_name="sepa_batches"
+    )
+    message_id = models.CharField(max_length=35, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    execution_date = models.DateField()
+    content = models.TextField()
+    control_sum_cents = models.BigIntegerField()
+    number_of_transactions = models.PositiveIntegerField()
+    journal_entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("SEPA-batch")
+        verbose_name_plural = _("SEPA-batches")
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class StatementImport(models.Model):
+    municipality = models.ForeignKey(
+        "tenancy.Municipality", on_delete=models.PROTECT, related_name="statement_imports"
+    )
+    paying_organisation = models.ForeignKey(
+        PayingOrganisation, on_delete=models.PROTECT, related_name="statement_imports"
+    )
+    # sha256 of the file: the same statement is imported once.
+    content_hash = models.CharField(max_length=64, unique=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        verbose_name = _("ingelezen afschrift")
+        verbose_name_plural = _("ingelezen afschriften")
+
+    def __str__(self) -> str:
+        return self.message_id or self.content_hash[:12]
+
+
+class MatchStatus(models.TextChoices):
+    MATCHED = "matched", _("Gekoppeld / Matched")
+    UNKNOWN = "unknown", _("Onbekend / Unknown")
+    MISMATCH = "mismatch", _("Klopt niet / Mismatch")
+
+
+class StatementLine(models.Model):
+    statement = models.ForeignKey(StatementImport, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    end_to_end_id = models.CharField(max_length=35, blank=True)
+    amount_cents = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    credit = models.BooleanField()
+    booking_date = models.DateField(null=True, blank=True)
+    counterparty_name = models.CharField(max_length=140, blank=True)
+    remittance = models.CharField(max_length=140, blank=True)
+    match_status = models.CharField(max_length=10, choices=MatchStatus.choices)
+    note = models.CharField(max_length=300, blank=True)
+    payment_request = models.ForeignKey(
+        PaymentRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="statement_lines"
+    )
+
+    class Meta:
+        ordering = ["statement", "position"]
+        verbose_name = _("afschriftregel")
+        verbose_name_plural = _("afschriftregels")
+
+    def __str__(self) -> str:
+        return f"{self.end_to_end_id or '?'} {self.amount_cents}"

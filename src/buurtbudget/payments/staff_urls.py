@@ -1,0 +1,16 @@
+"""Payment pages of one municipality, included under /<gemeente>/beheer/ (names in the `core` namespace)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("betalingen/", views.payer_queue, name="payments_queue"),
+    path("betalingen/<int:pk>/goedkeuren/", views.approve, name="payments_approve"),
+    path("betalingen/<int:pk>/afwijzen/", views.reject, name="payments_reject"),
+    path("betalingen/<int:pk>/terugontvangen/", views.cash_returned, name="payments_cash_returned"),
+    path("betalingen/<int:pk>/document/", views.document, name="payments_document"),
+    path("betalingen/batches/", views.batches, name="payments_batches"),
+    path("betalingen/batches/<int:pk>/bestand/", views.batch_download, name="payments_batch_download"),
+    path("betalingen/afschriften/", views.statements, name="payments_statements"),
+]

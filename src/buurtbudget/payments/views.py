@@ -1,0 +1,378 @@
+"""Screens: the holder's payment-request form, the payer's queue, the treasurer's batches and statements.
+
+Thin: parse, authorise, call a service, render. Every form works without JavaScript (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from buurtbudget.tenancy.models import Municipality
+from buurtbudget.vouchers.codes import InvalidVoucherCode, normalise_code
+from buurtbudget.vouchers.models import Voucher
+
+from . import selectors, services
+from .amounts import format_euros
+from .forms import CashSettlementForm, CashWithdrawalForm, PaymentRequestForm, RejectForm, StatementUploadForm
+from .models import PayingOrganisation, PaymentKind, PaymentRequest, PaymentStatus, SepaBatch
+
+MAX_STATEMENT_UPLOAD = 20 * 1024 * 1024
+
+# ------------------------------------------------------------------------------------------------ holder
+
+
+def _holder_voucher(request: HttpRequest, code: str) -> Voucher:
+    try:
+        normalised = normalise_code(code)
+    except InvalidVoucherCode:
+        raise Http404("Deze vouchercode kennen we niet. / We do not know this voucher code.") from None
+    voucher = Voucher.objects.select_related("scheme", "municipality").filter(code=normalised).first()
+    if voucher is None or voucher.holder_id != request.user.pk:
+        raise Http404("Deze vouchercode kennen we niet. / We do not know this voucher code.")
+    return voucher
+
+
+def _holder_page(
+    request: HttpRequest,
+    voucher: Voucher,
+    *,
+    form: PaymentRequestForm | None = None,
+    cash_form: CashWithdrawalForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    cap = int(voucher.scheme.rule("cash_withdrawal_cap_cents") or 0)
+    return render(
+        request,
+        "payments/request_form.html",
+        {
+            "voucher": voucher,
+            "balance": format_euros(selectors.voucher_balance_cents(voucher)),
+            "cash_cap": format_euros(cap),
+            "form": form or PaymentRequestForm(),
+            "cash_form": cash_form or CashWithdrawalForm(),
+            "payment_requests": selectors.requests_of_voucher(voucher),
+            "has_payer": selectors.voucher_payer(voucher) is not None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def payment_request_create(request: HttpRequest, code: str) -> HttpResponse:
+    voucher = _holder_voucher(request, code)
+    if request.method != "POST":
+        return _holder_page(request, voucher)
+    form = PaymentRequestForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.request_payment(
+                actor=request.user,
+                voucher_code=voucher.code,
+                payee_name=data["payee_name"],
+                payee_iban=data["payee_iban"],
+                amount=data["amount"],
+                description=data["description"],
+                document=data["document"],
+                idempotency_key=f"web-{request.user.pk}-{data['idempotency_key']}",
+            )
+        except services.PaymentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "Uw betaalverzoek is ingediend; de betaalorganisatie beoordeelt het. / "
+                "Your payment request was submitted; the paying organisation will review it.",
+            )
+            return redirect(request.path)
+    return _holder_page(request, voucher, form=form, status=400)
+
+
+@login_required
+@require_POST
+def cash_withdrawal_create(request: HttpRequest, code: str) -> HttpResponse:
+    voucher = _holder_voucher(request, code)
+    form = CashWithdrawalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.withdraw_cash(
+                actor=request.user,
+                voucher_code=voucher.code,
+                amount=form.cleaned_data["amount"],
+                description=form.cleaned_data["description"],
+                idempotency_key=f"web-{request.user.pk}-{form.cleaned_data['idempotency_key']}",
+            )
+        except services.PaymentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "Uw contante opname is aangevraagd. / Your cash withdrawal has been requested."
+            )
+            return redirect("accounts:payment_request", code=voucher.code)
+    return _holder_page(request, voucher, cash_form=form, status=400)
+
+
+@login_required
+def cash_settlement(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = get_object_or_404(
+        PaymentRequest.objects.select_related("voucher"),
+        pk=pk,
+        requested_by=request.user,
+        kind=PaymentKind.CASH,
+    )
+    form = CashSettlementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settle_cash(
+                actor=request.user,
+                payment_request=payment,
+                spent=form.cleaned_data["spent"],
+                receipts=form.cleaned_data["receipts"],
+            )
+        except services.PaymentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "Dank u, de opname is verantwoord. / Thank you, the withdrawal is accounted for."
+            )
+            return redirect("accounts:payment_request", code=payment.voucher.code)
+    return render(
+        request,
+        "payments/cash_settlement.html",
+        {"payment": payment, "form": form, "amount": format_euros(payment.amount_cents)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# ------------------------------------------------------------------------------------------------- staff
+
+
+StaffView = Callable[..., HttpResponse]
+
+
+def staff_view(permission: str) -> Callable[[StaffView], StaffView]:
+    """Loads the municipality and the paying organisations for which the user holds `permission`."""
+
+    def decorator(view: StaffView) -> StaffView:
+        @wraps(view)
+        def wrapped(request: HttpRequest, gemeente: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            municipality = get_object_or_404(Municipality, slug=gemeente, is_active=True)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            organisations = selectors.organisations_for(
+                user=request.user, municipality=municipality, permission=permission
+            )
+            if not organisations:
+                raise PermissionDenied
+            request.municipality = municipality  # type: ignore[attr-defined]
+            return view(request, municipality, organisations, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _request_in(organisations: list[PayingOrganisation], pk: int) -> PaymentRequest:
+    return get_object_or_404(
+        PaymentRequest.objects.select_related("voucher", "paying_organisation", "requested_by"),
+        pk=pk,
+        paying_organisation__in=organisations,
+    )
+
+
+@staff_view("payments.approve")
+def payer_queue(
+    request: HttpRequest, municipality: Municipality, organisations: list[PayingOrganisation]
+) -> HttpResponse:
+    queue = list(selectors.payer_queue(organisations=organisations))
+    for payment in queue:
+        payment.balance_cents = selectors.voucher_balance_cents(payment.voucher)  # type: ignore[attr-defined]
+    open_cash = PaymentRequest.objects.filter(
+        paying_organisation__in=organisations, kind=PaymentKind.CASH, status=PaymentStatus.APPROVED
+    ).select_related("voucher")
+    return render(
+        request,
+        "payments/payer_queue.html",
+        {
+            "municipality": municipality,
+            "organisations": organisations,
+            "queue": queue,
+            "open_cash": open_cash,
+            "recent": selectors.recent_decisions(organisations=organisations),
+            "reject_form": RejectForm(),
+        },
+    )
+
+
+@staff_view("payments.approve")
+@require_POST
+def approve(
+    request: HttpRequest, municipality: Municipality, organisations: list[PayingOrganisation], pk: int
+) -> HttpResponse:
+    payment = _request_in(organisations, pk)
+    try:
+        services.approve_payment(actor=request.user, payment_request=payment)
+    except services.PaymentError as error:
+        messages.error(request, f"{payment}: {error}")
+    else:
+        messages.success(request, f"{payment} is goedgekeurd. / {payment} was approved.")
+    return redirect("core:payments_queue", gemeente=municipality.slug)
+
+
+@staff_view("payments.approve")
+@require_POST
+def reject(
+    request: HttpRequest, municipality: Municipality, organisations: list[PayingOrganisation], pk: int
+) -> HttpResponse:
+    payment = _request_in(organisations, pk)
+    try:
+        services.reject_payment(
+            actor=request.user, payment_request=payment, reason=request.POST.get("reason", "")
+        )
+    except services.PaymentError as error:
+        messages.error(request, f"{payment}: {error}")
+    else:
+        messages.success(request, f"{payment} is afgewezen. / {payment} was rejected.")
+    return redirect("core:payments_queue", gemeente=municipality.slug)
+
+
+@staff_view("payments.approve")
+@require_POST
+def cash_returned(
+    request: HttpRequest, municipality: Municipality, organisations: list[PayingOrganisation], pk: int
+) -> HttpResponse:
+    payment = _request_in(organisations, pk)
+    try:
+        services.return_cash(actor=request.user, payment_request=payment)
+    except services.PaymentError as error:
+        messages.error(request, f"{payment}: {error}")
+    else:
+        messages.success(request, f"{payment}: het geld is terug. / {payment}: the money was returned.")
+    return redirect("core:payments_queue", gemeente=municipality.slug)
+
+
+@staff_view("payments.approve")
+def document(
+    request: HttpRequest, municipality: Municipality, organisations: list[PayingOrganisation], pk: int
+) -> HttpResponse:
+    payment = _request_in(organisations, pk)
+    field = payment.settlement_document if request.GET.get("soort") == "bonnen" else payment.document
+    if not field:
+        raise Http404
+    extension = field.name.rsplit(".", 1)[-1]
+    with field.open("rb") as stream:
+        content = stream.read()
+    # Only sniffed PDF/JPEG/PNG are stored; served as a download, never rendered inline.
+    content_type = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}.get(extension)
+    response = HttpResponse(content, content_type=content_type or "application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="betaalverzoek-{payment.pk}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_view("payments.export")
+def batches(
+    request: HttpRequest, municipality: Municipality, organisations: list[PayingOrganisation]
+) -> HttpResponse:
+    if request.method == "POST":
+        organisation = next((o for o in organisations if str(o.pk) == request.POST.get("organisation")), None)
+        if organisation is None:
+            raise PermissionDenied
+        try:
+            batch = services.export_sepa(actor=request.user, paying_organisation=organisation)
+        except services.PaymentError as error:
+            messages.error(request, str(error))
+        else:
+            if batch is None:
+                messages.info(request, "Er is niets nieuws om te betalen. / There is nothing new to pay.")
+            else:
+                messages.success(
+                    request,
+                    f"SEPA-bestand {batch.message_id} gemaakt: {batch.number_of_transactions} betalingen, "
+                    f"{format_euros(batch.control_sum_cents)}. / SEPA file created.",
+                )
+        return redirect("core:payments_batches", gemeente=municipality.slug)
+    rows = []
+    for organisation in organisations:
+        totals = selectors.approved_for_export(organisation).aggregate(
+            n=Count("pk"), total=Sum("amount_cents")
+        )
+        rows.append(
+            {
+                "organisation": organisation,
+                "count": totals["n"] or 0,
+                "total": format_euros(int(totals["total"] or 0)),
+                "batches": selectors.batches_of(organisation)[:20],
+            }
+        )
+    return render(request, "payments/batches.html", {"municipality": municipality, "rows": rows})
+
+
+@staff_view("payments.export")
+def batch_download(
+    request: HttpRequest, municipality: Municipality, organisations: list[PayingOrganisation], pk: int
+) -> HttpResponse:
+    batch = get_object_or_404(SepaBatch, pk=pk, paying_organisation__in=organisations)
+    response = HttpResponse(batch.content.encode("utf-8"), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{batch.message_id}.xml"'
+    return response
+
+
+@staff_view("payments.export")
+def statements(
+    request: HttpRequest, municipality: Municipality, organisations: list[PayingOrganisation]
+) -> HttpResponse:
+    form = StatementUploadForm(request.POST or None, request.FILES or None, organisations=organisations)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            organisation = next(o for o in organisations if o.pk == form.cleaned_data["organisation"])
+            upload = form.cleaned_data["statement"]
+            if upload.size > MAX_STATEMENT_UPLOAD:
+                form.add_error("statement", "Het afschrift is te groot. / The statement is too large.")
+            else:
+                try:
+                    record, created = services.import_statement(
+                        actor=request.user,
+                        paying_organisation=organisation,
+                        content=upload.read(),
+                        file_name=upload.name or "",
+                    )
+                except services.PaymentError as error:
+                    form.add_error(None, str(error))
+                else:
+                    if created:
+                        messages.success(request, "Het afschrift is ingelezen. / The statement was imported.")
+                    else:
+                        messages.info(
+                            request,
+                            "Dit afschrift was al ingelezen; er is niets opnieuw geboekt. / "
+                            "This statement was imported before; nothing was booked again.",
+                        )
+                    return redirect("core:payments_statements", gemeente=municipality.slug)
+    sections = [
+        {
+            "organisation": o,
+            "imports": selectors.statements_of(o).annotate(n=Count("lines"))[:20],
+            "to_handle": selectors.lines_to_handle(o)[:200],
+        }
+        for o in organisations
+    ]
+    return render(
+        request,
+        "payments/statements.html",
+        {"municipality": municipality, "form": form, "sections": sections},
+        status=status,
+    )
