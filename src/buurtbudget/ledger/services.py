@@ -20,10 +20,11 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, Case, F, Value, When
 
 from buurtbudget.audit import services as audit
 from buurtbudget.tenancy.models import Municipality
@@ -155,7 +156,8 @@ def book(
         postings=[(account.pk, amount) for account, amount in postings],
         reverses_id=reverses.pk if reverses else None,
     )
-    with transaction.atomic():
+    # Inside a caller's transaction no savepoint is needed: every refusal below happens before the first write.
+    with nullcontext() if connection.in_atomic_block else transaction.atomic():
         existing = _existing(idempotency_key, digest)
         if existing is not None:
             return existing
@@ -204,9 +206,14 @@ def book(
         Posting.objects.bulk_create(
             [Posting(entry=entry, account_id=account.pk, amount_cents=amount) for account, amount in postings]
         )
-        for account_id, delta in deltas.items():
-            if delta:
-                LedgerAccount.objects.filter(pk=account_id).update(balance_cents=F("balance_cents") + delta)
+        changed = {account_id: delta for account_id, delta in deltas.items() if delta}
+        if changed:
+            LedgerAccount.objects.filter(pk__in=changed).update(
+                balance_cents=F("balance_cents")
+                + Case(
+                    *(When(pk=pk, then=Value(d)) for pk, d in changed.items()), output_field=BigIntegerField()
+                )
+            )
         audit.record(
             actor=actor,
             action="ledger.book",
