@@ -5,6 +5,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from buurtbudget.accounts.models import Role
+from buurtbudget.contrib import camt
 from buurtbudget.payments import services as payments
 from tests.browser.conftest import check_axe
 from tests.factories.payments import PayingOrganisationFactory, funded_voucher, payment_request, staff
@@ -43,6 +44,14 @@ def test_payment_screens_are_accessible(browser, live_server, settings):  # noqa
     payment_request(voucher, amount="10")
     payments.approve_payment(actor=payer, payment_request=payment_request(voucher, amount="20"))
     slug = voucher.municipality.slug
+    unknown = camt.StatementLine(
+        end_to_end_id="ONBEKEND-1", amount_cents=500, currency="EUR", credit=False, booking_date=None
+    )
+    payments.import_statement(
+        actor=payer,
+        paying_organisation=organisation,
+        content=camt.write_camt053(account_iban=organisation.iban, lines=[unknown]),
+    )
 
     context, page = _page_as(browser, live_server, voucher.holder)
     page.goto(f"{live_server.url}/mijn/vouchers/{voucher.code}/betaalverzoek/")

@@ -375,3 +375,22 @@ def test_statement_of_another_account_or_garbage_is_refused(setup):
         payments.import_statement(actor=treasurer, paying_organisation=organisation, content=other)
     with pytest.raises(payments.PaymentError, match="XML"):
         payments.import_statement(actor=treasurer, paying_organisation=organisation, content=PDF_BYTES)
+
+
+def test_a_person_handles_a_flagged_line(setup):
+    _voucher, organisation, payer, treasurer = setup
+    line = camt.StatementLine(
+        end_to_end_id="X-1", amount_cents=100, currency="EUR", credit=False, booking_date=None
+    )
+    content = camt.write_camt053(account_iban=organisation.iban, lines=[line])
+    record, _ = payments.import_statement(actor=treasurer, paying_organisation=organisation, content=content)
+    flagged = record.lines.get()
+    with pytest.raises(payments.PaymentError, match="Schrijf op"):
+        payments.handle_statement_line(actor=treasurer, line=flagged, note=" ")
+    with pytest.raises(payments.PaymentError, match="niet doen"):
+        payments.handle_statement_line(actor=payer, line=flagged, note="Bekeken")
+    payments.handle_statement_line(actor=treasurer, line=flagged, note="Bankkosten, geboekt bij de gemeente")
+    assert list(selectors.lines_to_handle(organisation)) == []
+    assert AuditEvent.objects.filter(action="payments.statement_line.handle").count() == 1
+    with pytest.raises(payments.PaymentError, match="al afgehandeld"):
+        payments.handle_statement_line(actor=treasurer, line=flagged, note="Nog eens")

@@ -203,6 +203,11 @@ def test_treasurer_exports_and_imports(client, world):
     assert "XYZ-UNKNOWN" in again.content.decode()
     assert PaymentRequest.objects.filter(status=PaymentStatus.PAID).count() == 2
     assert StatementImport.objects.get().lines.filter(match_status=MatchStatus.UNKNOWN).count() == 1
+    unknown = StatementImport.objects.get().lines.get(match_status=MatchStatus.UNKNOWN)
+    handle = reverse("core:payments_handle_line", kwargs={"gemeente": slug, "pk": unknown.pk})
+    page = client.post(handle, {"note": "Teruggeboekt door de bank"}, follow=True)
+    assert "afgehandeld" in page.content.decode()
+    assert "XYZ-UNKNOWN" not in page.content.decode()
     garbage = io.BytesIO(b"%PDF-1.4 not a statement")
     garbage.name = "afschrift.xml"
     response = client.post(url, {"organisation": organisation.pk, "statement": garbage})

@@ -220,6 +220,12 @@ class StatementLine(models.Model):
     payment_request = models.ForeignKey(
         PaymentRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="statement_lines"
     )
+    # An unknown or mismatching line, looked into by a person (what they found or did).
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handling_note = models.CharField(_("toelichting"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["statement", "position"]

@@ -81,6 +81,7 @@ def lines_to_handle(organisation: PayingOrganisation) -> QuerySet[StatementLine]
     return (
         StatementLine.objects.filter(statement__paying_organisation=organisation)
         .exclude(match_status=MatchStatus.MATCHED)
+        .filter(handled_at__isnull=True)
         .select_related("statement", "payment_request")
         .order_by("-statement__imported_at", "position")
     )

@@ -731,3 +731,30 @@ def _match_line(
     locked.paid_at = timezone.now()
     locked.save(update_fields=["paid_at"])
     return MatchStatus.MATCHED, "", locked
+
+
+def handle_statement_line(*, actor: Any, line: StatementLine, note: str) -> StatementLine:
+    """A person looked into an unknown or mismatching line and records what they found or did."""
+    note = " ".join((note or "").split())
+    if not note:
+        raise PaymentError("Schrijf op wat u heeft gedaan. / Describe what you did.")
+    organisation = line.statement.paying_organisation
+    if actor is None or not actor.has_perm("payments.export", organisation):
+        raise PaymentError("U mag dit niet doen. / You are not allowed to do this.")
+    with transaction.atomic(durable=True):
+        locked = StatementLine.objects.select_for_update().get(pk=line.pk)
+        if locked.match_status == MatchStatus.MATCHED or locked.handled_at is not None:
+            raise PaymentError("Deze regel is al afgehandeld. / This line has already been handled.")
+        locked.handled_by = actor
+        locked.handled_at = timezone.now()
+        locked.handling_note = note[:300]
+        locked.save(update_fields=["handled_by", "handled_at", "handling_note"])
+        audit.record(
+            actor=actor,
+            action="payments.statement_line.handle",
+            municipality=organisation.municipality,
+            obj=locked,
+            after={"note": locked.handling_note},
+            details={"end_to_end_id": locked.end_to_end_id, "amount_cents": locked.amount_cents},
+        )
+        return locked

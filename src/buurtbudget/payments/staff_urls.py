@@ -13,4 +13,5 @@ urlpatterns = [
     path("betalingen/batches/", views.batches, name="payments_batches"),
     path("betalingen/batches/<int:pk>/bestand/", views.batch_download, name="payments_batch_download"),
     path("betalingen/afschriften/", views.statements, name="payments_statements"),
+    path("betalingen/afschriften/regels/<int:pk>/", views.handle_line, name="payments_handle_line"),
 ]

@@ -25,7 +25,7 @@ from buurtbudget.vouchers.models import Voucher
 from . import selectors, services
 from .amounts import format_euros
 from .forms import CashSettlementForm, CashWithdrawalForm, PaymentRequestForm, RejectForm, StatementUploadForm
-from .models import PayingOrganisation, PaymentKind, PaymentRequest, PaymentStatus, SepaBatch
+from .models import PayingOrganisation, PaymentKind, PaymentRequest, PaymentStatus, SepaBatch, StatementLine
 
 MAX_STATEMENT_UPLOAD = 20 * 1024 * 1024
 
@@ -376,3 +376,22 @@ def statements(
         {"municipality": municipality, "form": form, "sections": sections},
         status=status,
     )
+
+
+@staff_view("payments.export")
+@require_POST
+def handle_line(
+    request: HttpRequest, municipality: Municipality, organisations: list[PayingOrganisation], pk: int
+) -> HttpResponse:
+    line = get_object_or_404(
+        StatementLine.objects.select_related("statement__paying_organisation"),
+        pk=pk,
+        statement__paying_organisation__in=organisations,
+    )
+    try:
+        services.handle_statement_line(actor=request.user, line=line, note=request.POST.get("note", ""))
+    except services.PaymentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "De regel is afgehandeld. / The line has been handled.")
+    return redirect("core:payments_statements", gemeente=municipality.slug)
