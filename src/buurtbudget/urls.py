@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("buurtbudget.core.api_urls")),
     path("", include("buurtbudget.vouchers.urls")),  # /verificatie/<code>/, /mijn/vouchers/<code>/
+    path("", include("buurtbudget.initiatives.urls")),  # /mijn/initiatieven/, /<gemeente>/regelingen/<scheme>/
     # Municipality pages come last: /<gemeente>/... catches every other first path segment.
     path("", include("buurtbudget.core.urls")),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from buurtbudget.accounts.models import Role
@@ -76,7 +76,7 @@ def test_award_needs_a_reason_and_the_decide_permission():
 def test_award_of_a_lower_amount_but_never_more_than_requested():
     initiative = submitted_initiative()
     boss = chair(initiative)
-    with pytest.raises(Exception, match="at most the requested"):
+    with pytest.raises(ValidationError, match="hoogstens het gevraagde bedrag"):
         services.decide(
             actor=boss, initiative=initiative, decision="award", reason="ok", awarded_cents=150_001
         )
@@ -217,5 +217,5 @@ def test_decision_term_can_be_extended_once():
     due = initiative.decision_due_on
     extended = services.extend_decision_term(actor=boss, initiative=initiative, reason="Wachten op advies")
     assert extended.decision_due_on == due + dt.timedelta(days=28)
-    with pytest.raises(Exception, match="only once"):
+    with pytest.raises(ValidationError, match="maar één keer"):
         services.extend_decision_term(actor=boss, initiative=initiative, reason="Nog eens")

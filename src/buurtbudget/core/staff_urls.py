@@ -10,5 +10,6 @@ urlpatterns = [
     path("gebieden/", include("buurtbudget.areas.staff_urls")),
     path("gemeente/", include("buurtbudget.tenancy.staff_urls")),
     path("", include("buurtbudget.payments.staff_urls")),
+    path("regelingen/", include("buurtbudget.schemes.staff_urls")),
     path("rollen/", role_views.manage_roles, name="manage_roles"),
 ]

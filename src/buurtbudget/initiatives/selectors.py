@@ -130,3 +130,28 @@ def status_counts(*, municipality: Any) -> dict[str, int]:
         .order_by()
     )
     return {row["status"]: row["n"] for row in rows}
+
+
+DECISION_ACTIONS = tuple(
+    f"initiatives.initiative.{name}"
+    for name in ("submit", "withdraw", "start_consultation", "award", "reject", "request_changes")
+)
+
+
+def history_of(*, initiative: Initiative) -> list[dict[str, Any]]:
+    """Submissions and decisions of an initiative, oldest first, each with its reason and rule version."""
+    from buurtbudget.audit.models import AuditEvent
+
+    events = AuditEvent.objects.filter(
+        object_type="initiatives.initiative", object_id=str(initiative.pk), action__in=DECISION_ACTIONS
+    ).order_by("created_at", "pk")
+    return [
+        {
+            "step": event.action.rsplit(".", 1)[1],
+            "at": event.created_at,
+            "reason": (event.details or {}).get("reason", ""),
+            "rule_version": (event.details or {}).get("rule_version"),
+            "awarded_cents": (event.details or {}).get("awarded_cents"),
+        }
+        for event in events
+    ]

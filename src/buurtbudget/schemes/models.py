@@ -60,8 +60,8 @@ class ProcessModel(models.TextChoices):
 
 
 class Intake(models.TextChoices):
-    ROLLING = "rolling", _("Doorlopend / Rolling")
-    ROUNDS = "rounds", _("In rondes / In rounds")
+    ROLLING = "rolling", _("Rolling")
+    ROUNDS = "rounds", _("In rounds")
 
 
 class Scheme(models.Model):

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from buurtbudget.audit import services as audit
 from buurtbudget.ledger import services as ledger
@@ -274,29 +275,26 @@ def clean_rules(rules: dict[str, Any]) -> dict[str, Any]:
     """A complete rule set: every known rule (defaults filled in), with the right types and sane values."""
     unknown = set(rules) - set(DEFAULT_RULES)
     if unknown:
-        raise InvalidRules({name: "Onbekende regel. / Unknown rule." for name in sorted(unknown)})
+        raise InvalidRules({name: _("Unknown rule.") for name in sorted(unknown)})
     merged = {**default_rules(), **rules}
     errors: dict[str, str] = {}
     for name, default in DEFAULT_RULES.items():
         value = merged[name]
         if isinstance(default, bool):
             if not isinstance(value, bool):
-                errors[name] = "Kies ja of nee. / Choose yes or no."
+                errors[name] = _("Choose yes or no.")
         elif isinstance(default, int):
             if type(value) is not int or value < 0:
-                errors[name] = "Vul een heel getal van 0 of meer in. / Enter a whole number of 0 or more."
+                errors[name] = _("Enter a whole number of 0 or more.")
         elif isinstance(default, list):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                errors[name] = "Geef een lijst van doelen. / Give a list of purposes."
+                errors[name] = _("Give a list of purposes.")
     if not errors:
         if merged["voucher_min_cents"] > merged["voucher_max_cents"]:
-            errors["voucher_max_cents"] = (
-                "Het maximum moet minstens zo hoog zijn als het minimum. / "
-                "The maximum must be at least the minimum."
-            )
+            errors["voucher_max_cents"] = _("The maximum must be at least the minimum.")
         for name in ("overhead_cap_percent", "support_party_cap_percent"):
             if merged[name] > 100:
-                errors[name] = "Een percentage is hoogstens 100. / A percentage is at most 100."
+                errors[name] = _("A percentage is at most 100.")
     if errors:
         raise InvalidRules(errors)
     return merged
@@ -345,14 +343,12 @@ def create_voucher_scheme(
 ) -> Scheme:
     """A voucher scheme (LSA) for an area and period, with rule version 1."""
     if area is not None and area.municipality_id != municipality.pk:
-        raise InvalidRules({"area": "Dit gebied hoort bij een andere gemeente. / This area is elsewhere."})
+        raise InvalidRules({"area": _("This area belongs to another municipality.")})
     if ends_on is not None and ends_on < starts_on:
-        raise InvalidRules(
-            {"ends_on": "De einddatum ligt voor de begindatum. / The end date is before the start date."}
-        )
+        raise InvalidRules({"ends_on": _("The end date is before the start date.")})
     cleaned = clean_rules(rules or {})
     if intake not in Intake.values:
-        raise InvalidRules({"intake": "Kies doorlopend of in rondes. / Choose rolling or rounds."})
+        raise InvalidRules({"intake": _("Choose rolling or rounds.")})
     scheme = create_scheme(
         actor=actor,
         municipality=municipality,
@@ -392,7 +388,7 @@ def update_scheme(
     cleaned = clean_rules(rules) if rules is not None else None
     area = changes.get("area")
     if area is not None and area.municipality_id != scheme.municipality_id:
-        raise InvalidRules({"area": "Dit gebied hoort bij een andere gemeente. / This area is elsewhere."})
+        raise InvalidRules({"area": _("This area belongs to another municipality.")})
     with transaction.atomic(durable=True):
         locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
         fields = list(changes)
@@ -401,9 +397,7 @@ def update_scheme(
             setattr(locked, name, value)
         starts, ends = locked.starts_on, locked.ends_on
         if ends is not None and ends < starts:
-            raise InvalidRules(
-                {"ends_on": "De einddatum ligt voor de begindatum. / The end date is before the start date."}
-            )
+            raise InvalidRules({"ends_on": _("The end date is before the start date.")})
         version = None
         if cleaned is not None and cleaned != clean_rules(locked.rules or {}):
             locked.rules = cleaned
@@ -434,11 +428,7 @@ def update_scheme(
 
 def add_round(*, actor: Any, scheme: Scheme, name: str, opens_on: dt.date, closes_on: dt.date) -> SchemeRound:
     if closes_on < opens_on:
-        raise InvalidRules(
-            {
-                "closes_on": "De sluitingsdatum ligt voor de openingsdatum. / The closing date is before the opening date."
-            }
-        )
+        raise InvalidRules({"closes_on": _("The closing date is before the opening date.")})
     with transaction.atomic(durable=True):
         scheme_round = SchemeRound.objects.create(
             scheme=scheme, name=name, opens_on=opens_on, closes_on=closes_on
