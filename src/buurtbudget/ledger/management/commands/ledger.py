@@ -14,6 +14,7 @@ from buurtbudget.tenancy.models import Municipality
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []
     help = "Ledger checks. 'verify' rebuilds balances from postings and exits 1 on any difference."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
