@@ -11,5 +11,6 @@ urlpatterns = [
     path("gemeente/", include("buurtbudget.tenancy.staff_urls")),
     path("", include("buurtbudget.payments.staff_urls")),
     path("regelingen/", include("buurtbudget.schemes.staff_urls")),
+    path("regiegroep/", include("buurtbudget.regiegroep.staff_urls")),
     path("rollen/", role_views.manage_roles, name="manage_roles"),
 ]

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "buurtbudget.vouchers",
     "buurtbudget.payments",
     "buurtbudget.initiatives",
+    "buurtbudget.consultations",
+    "buurtbudget.regiegroep",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegiegroepConfig(AppConfig):
+    name = "buurtbudget.regiegroep"
+    verbose_name = "Regiegroep"
