@@ -7,6 +7,7 @@ from buurtbudget.audit import views as audit_views
 
 urlpatterns = [
     path("audit/", audit_views.audit_trail, name="audit_trail"),
+    path("buurtbudget/", include("buurtbudget.rounds.staff_urls")),
     path("gebieden/", include("buurtbudget.areas.staff_urls")),
     path("gemeente/", include("buurtbudget.tenancy.staff_urls")),
     path("", include("buurtbudget.payments.staff_urls")),

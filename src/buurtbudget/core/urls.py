@@ -13,6 +13,8 @@ urlpatterns = [
     path("<slug:gemeente>/theme.css", views.theme_css, name="theme"),
     path("<slug:gemeente>/gebied/<slug:area>/", views.area_page, name="area"),
     path("<slug:gemeente>/postcodecheck/", postcode_check, name="postcode_check"),
+    path("<slug:gemeente>/buurtbudget/", include("buurtbudget.rounds.urls")),
+    path("<slug:gemeente>/stemmen/", include("buurtbudget.voting.urls")),
     path("<slug:gemeente>/raadpleging/", include("buurtbudget.consultations.urls")),
     path("<slug:gemeente>/beheer/", include("buurtbudget.core.staff_urls")),
 ]

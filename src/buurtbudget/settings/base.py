@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "buurtbudget.initiatives",
     "buurtbudget.consultations",
     "buurtbudget.regiegroep",
+    "buurtbudget.rounds",
+    "buurtbudget.voting",
 ]
 
 MIDDLEWARE = [

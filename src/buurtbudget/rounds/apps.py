@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RoundsConfig(AppConfig):
+    name = "buurtbudget.rounds"
+    verbose_name = "Buurtbudget rounds"

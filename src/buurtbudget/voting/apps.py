@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VotingConfig(AppConfig):
+    name = "buurtbudget.voting"
+    verbose_name = "Voting"

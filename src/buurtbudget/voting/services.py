@@ -1,0 +1,424 @@
+"""Writing the vote: the register, letters with stemcodes, blocking codes, casting ballots, closing the vote.
+
+Every function runs in its own durable transaction with its audit event. Ballots never reference a code or a
+person (see models.py); audit events about votes name the round only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buurtbudget.audit import services as audit
+from buurtbudget.rounds.machine import MANAGE, PLAN_MACHINE, ROUND_MACHINE
+from buurtbudget.rounds.models import Phase, Plan, PlanStatus, Round
+from buurtbudget.rounds.selectors import ballot_plans
+from buurtbudget.statemachine.services import TransitionNotAllowed, apply_transition
+
+from . import codes
+from .ballots import BallotPlan, check_choices
+from .models import Ballot, CodeStatus, LetterJob, LetterJobStatus, RegisterEntry, VoterCode
+from .register import RegisterPlan, plan_register
+
+logger = logging.getLogger(__name__)
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class VotingError(Exception):
+    """A voting request is refused; nothing changed. The message says why."""
+
+
+class UnknownCode(VotingError):
+    """No active stemcode of this round matches (counts towards the rate limit)."""
+
+
+def _require(actor: Any, round: Round) -> None:
+    if actor is None or not actor.has_perm(MANAGE, round):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+# --- register and letters -------------------------------------------------------------------------------
+
+
+def import_register(*, actor: Any, round: Round, file: IO[str] | IO[bytes]) -> tuple[RegisterPlan, int]:
+    """Read a register extract; all rows or none. Returns the plan (with per-row errors) and rows added."""
+    _require(actor, round)
+    if round.phase in (Phase.RESULT, Phase.EXECUTION):
+        raise VotingError(_("Voting has closed: the register can no longer change."))
+    plan = plan_register(area=round.area, file=file, today=timezone.localdate())
+    if not plan.ok:
+        return plan, 0
+    with transaction.atomic(durable=True):
+        Round.objects.select_for_update().get(pk=round.pk)
+        existing = {
+            (name.casefold(), postcode, number, birth)
+            for name, postcode, number, birth in RegisterEntry.objects.filter(round=round).values_list(
+                "name", "postcode", "house_number", "birth_date"
+            )
+        }
+        new = [
+            RegisterEntry(round=round, **vars(e))
+            for e in plan.entries
+            if (e.name.casefold(), e.postcode, e.house_number, e.birth_date) not in existing
+        ]
+        RegisterEntry.objects.bulk_create(new, batch_size=1000)
+        audit.record(
+            actor=actor,
+            action="voting.register.import",
+            municipality=round.municipality,
+            obj=round,
+            details={"rows": len(plan.entries), "added": len(new)},
+        )
+    return plan, len(new)
+
+
+def _age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def eligible_without_code(*, round: Round) -> list[RegisterEntry]:
+    """Residents old enough, not confidential, without an active code and who have not voted."""
+    voting_age = int(round.rule("voting_age"))
+    day = round.voting_opens_on
+    entries = (
+        RegisterEntry.objects.filter(round=round, confidential=False)
+        .annotate(
+            has_code=Exists(
+                VoterCode.objects.filter(entry=OuterRef("pk")).filter(
+                    Q(status=CodeStatus.ACTIVE) | Q(used_on__isnull=False)
+                )
+            )
+        )
+        .filter(has_code=False)
+        .order_by("postcode", "house_number", "name")
+    )
+    return [e for e in entries if _age_on(e.birth_date, day) >= voting_age]
+
+
+def request_letters(*, actor: Any, round: Round, vote_url: str) -> LetterJob:
+    """Start producing letters for every eligible resident without a code (a background task)."""
+    _require(actor, round)
+    if round.phase in (Phase.RESULT, Phase.EXECUTION):
+        raise VotingError(_("Voting has closed: no more letters can be made."))
+    entries = eligible_without_code(round=round)
+    if not entries:
+        raise VotingError(_("Every resident who may vote already has a code."))
+    return _start_job(actor=actor, round=round, entry_ids=[e.pk for e in entries], vote_url=vote_url)
+
+
+def _start_job(*, actor: Any, round: Round, entry_ids: list[int], vote_url: str) -> LetterJob:
+    from .tasks import produce_letters
+
+    with transaction.atomic(durable=True):
+        job = LetterJob.objects.create(
+            round=round, entry_ids=entry_ids, total=len(entry_ids), created_by=actor, vote_url=vote_url
+        )
+        audit.record(
+            actor=actor,
+            action="voting.letters.request",
+            municipality=round.municipality,
+            obj=round,
+            details={"job": job.pk, "letters": len(entry_ids)},
+        )
+        transaction.on_commit(lambda: produce_letters.delay(job.pk))
+    return job
+
+
+def produce_letters(*, job_id: int) -> LetterJob:
+    """The task's work: new codes for the job's residents, one PDF, then codes and file saved together."""
+    from .letters import Letter, render_letters
+
+    job = LetterJob.objects.select_related("round__area", "round__municipality").get(pk=job_id)
+    if job.status != LetterJobStatus.QUEUED:
+        return job  # a retried task does not make a second set of codes
+    LetterJob.objects.filter(pk=job.pk).update(status=LetterJobStatus.RUNNING)
+    entries = list(
+        RegisterEntry.objects.filter(pk__in=job.entry_ids).order_by("postcode", "house_number", "name")
+    )
+    issued = [(entry, codes.generate_code()) for entry in entries]
+    letters = [Letter(e.name, e.address, e.postcode, e.place, codes.format_code(c)) for e, c in issued]
+    try:
+        pdf = render_letters(
+            round=job.round,
+            letters=letters,
+            vote_url=job.vote_url,
+            progress=lambda done: _report_progress(job.pk, done),
+        )
+        with transaction.atomic(durable=True):
+            Round.objects.select_for_update().get(pk=job.round_id)
+            taken = VoterCode.objects.filter(entry__in=entries).filter(
+                Q(status=CodeStatus.ACTIVE) | Q(used_on__isnull=False)
+            )
+            if taken.exists():
+                raise VotingError(_("Some residents got a code in the meantime. Start again."))
+            VoterCode.objects.bulk_create(
+                VoterCode(round=job.round, entry=entry, code_hash=codes.code_hash(code))
+                for entry, code in issued
+            )
+            job.file.save(f"stemcodes-{job.round_id}-{job.pk}.pdf", ContentFile(pdf), save=False)
+            job.status, job.done, job.finished_at = LetterJobStatus.DONE, len(issued), timezone.now()
+            job.save(update_fields=["file", "status", "done", "finished_at"])
+            audit.record(
+                actor=job.created_by,
+                action="voting.letters.produce",
+                municipality=job.round.municipality,
+                obj=job.round,
+                details={"job": job.pk, "codes": len(issued)},
+            )
+    except Exception as error:
+        LetterJob.objects.filter(pk=job.pk).update(
+            status=LetterJobStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        if not isinstance(error, VotingError):
+            logger.exception("letters job %s failed", job.pk)
+    return job
+
+
+def _report_progress(job_id: int, done: int) -> None:
+    # Committed straight away (outside any transaction), so that the progress page sees it.
+    LetterJob.objects.filter(pk=job_id).update(done=done)
+
+
+def delete_letters_file(*, actor: Any, job: LetterJob) -> None:
+    """Remove a printed letters file: the codes then exist only on paper."""
+    _require(actor, job.round)
+    with transaction.atomic(durable=True):
+        if job.file:
+            job.file.delete(save=False)
+            LetterJob.objects.filter(pk=job.pk).update(file="")
+        audit.record(
+            actor=actor,
+            action="voting.letters.delete",
+            municipality=job.round.municipality,
+            obj=job.round,
+            details={"job": job.pk},
+        )
+
+
+def block_and_reissue(*, actor: Any, entry: RegisterEntry, reason: str, vote_url: str) -> LetterJob:
+    """Block a resident's code (lost, stolen) and make a new letter; refused once the code was used."""
+    round = entry.round
+    _require(actor, round)
+    if not reason.strip():
+        raise VotingError(_("Give a reason for blocking the code."))
+    if round.phase in (Phase.RESULT, Phase.EXECUTION):
+        raise VotingError(_("Voting has closed: codes can no longer change."))
+    with transaction.atomic(durable=True):
+        codes_of = list(VoterCode.objects.select_for_update().filter(entry=entry))
+        if any(c.used_on for c in codes_of):
+            raise VotingError(_("This resident has already voted: the code cannot be replaced."))
+        active = [c for c in codes_of if c.status == CodeStatus.ACTIVE]
+        for code in active:
+            code.status, code.blocked_reason = CodeStatus.BLOCKED, reason.strip()
+            code.save(update_fields=["status", "blocked_reason"])
+        audit.record(
+            actor=actor,
+            action="voting.code.block",
+            municipality=round.municipality,
+            obj=round,
+            details={"entry": entry.pk, "reason": reason.strip(), "blocked": len(active)},
+        )
+    if entry.confidential:
+        raise VotingError(_("This resident is marked confidential and gets no letter."))
+    return _start_job(actor=actor, round=round, entry_ids=[entry.pk], vote_url=vote_url)
+
+
+# --- casting a vote -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Voter:
+    """What the ballot pages may know about the person holding a code: their area, and whether they voted."""
+
+    area_id: int
+    has_voted: bool
+
+
+def _open_for_voting(round: Round) -> None:
+    if round.phase != Phase.VOTING:
+        raise VotingError(_("Voting is not open in this round."))
+    if timezone.localdate() > round.voting_closes_on:
+        raise VotingError(_("Voting has closed."))
+
+
+def identify(*, round: Round, code: str) -> Voter:
+    """Check a typed code (raises InvalidStemcode, UnknownCode or VotingError)."""
+    _open_for_voting(round)
+    normal = codes.normalise(code)
+    found = (
+        VoterCode.objects.filter(round=round, code_hash=codes.code_hash(normal))
+        .select_related("entry")
+        .first()
+    )
+    if found is None:
+        raise UnknownCode(_("This stemcode is not known for this round. Check the code on your letter."))
+    if found.status != CodeStatus.ACTIVE:
+        raise VotingError(_("This stemcode has been blocked. Ask the district office for a new one."))
+    voted = Ballot.objects.filter(round=round, token=codes.ballot_token(round.pk, normal)).exists()
+    return Voter(area_id=found.entry.area_id, has_voted=voted)
+
+
+def current_choices(*, round: Round, code: str) -> dict[str, list[int]] | None:
+    """The choices of this code's ballot, for changing a vote."""
+    normal = codes.normalise(code)
+    ballot = Ballot.objects.filter(round=round, token=codes.ballot_token(round.pk, normal)).first()
+    return dict(ballot.choices) if ballot else None
+
+
+def check_ballot(*, round: Round, area_id: int, choices: dict[str, Any]) -> dict[str, list[int]]:
+    """Check choices against the round's rule and the plans of the voter's area (raises BallotRefused)."""
+    from buurtbudget.areas.models import Area
+
+    area = Area.objects.get(pk=area_id)
+    plans = [BallotPlan(p.pk, p.cost_cents) for p in ballot_plans(round=round, area=area)]
+    return check_choices(rules=round.rules, budget_cents=round.budget_cents, plans=plans, choices=choices)
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    receipt: str
+    changed: bool
+
+
+def _share_lock_round(round: Round) -> Round:
+    """Votes in parallel with each other, but never while voting is being closed."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM rounds_round WHERE id = %s FOR SHARE", [round.pk])
+    return Round.objects.select_related("area").get(pk=round.pk)
+
+
+def cast_vote(
+    *,
+    round: Round,
+    code: str,
+    choices: dict[str, Any],
+    assisted_by: Any = None,
+    id_checked: bool = False,
+) -> VoteResult:
+    """Store the ballot of a code (or change it, when the round allows it). One ballot per code, always."""
+    normal = codes.normalise(code)
+    if assisted_by is not None and not (id_checked and assisted_by.has_perm(MANAGE, round)):
+        raise VotingError(_("At the help desk, confirm that you checked the letter and an ID."))
+    with transaction.atomic(durable=True):
+        locked_round = _share_lock_round(round)
+        _open_for_voting(locked_round)
+        voter_code = (
+            VoterCode.objects.select_for_update()
+            .filter(round=locked_round, code_hash=codes.code_hash(normal))
+            .select_related("entry")
+            .first()
+        )
+        if voter_code is None:
+            raise UnknownCode(_("This stemcode is not known for this round. Check the code on your letter."))
+        if voter_code.status != CodeStatus.ACTIVE:
+            raise VotingError(_("This stemcode has been blocked. Ask the district office for a new one."))
+        area_id = voter_code.entry.area_id
+        clean = check_ballot(round=locked_round, area_id=area_id, choices=choices)
+        token = codes.ballot_token(locked_round.pk, normal)
+        existing = Ballot.objects.select_for_update().filter(round=locked_round, token=token).first()
+        today = timezone.localdate()
+        if existing is not None:
+            if not locked_round.rule("allow_vote_change"):
+                raise VotingError(
+                    _("You have already voted with this code. In this round a vote cannot be changed.")
+                )
+            existing.choices = clean
+            existing.changed_count += 1
+            existing.save(update_fields=["choices", "changed_count"])
+            receipt, changed = existing.receipt, True
+        else:
+            receipt = _new_receipt()
+            Ballot.objects.create(
+                round=locked_round,
+                area_id=area_id,
+                choices=clean,
+                token=token,
+                receipt=receipt,
+                cast_on=today,
+            )
+            changed = False
+        if voter_code.used_on is None or assisted_by is not None:
+            voter_code.used_on = voter_code.used_on or today
+            voter_code.assisted_id_checked = voter_code.assisted_id_checked or assisted_by is not None
+            voter_code.save(update_fields=["used_on", "assisted_id_checked"])
+        # The trail says a vote happened in this round; never whose or which ballot.
+        audit.record(
+            actor=assisted_by,
+            action="voting.ballot.change" if changed else "voting.ballot.cast",
+            municipality=locked_round.municipality,
+            obj=locked_round,
+            details={"help_desk": True} if assisted_by is not None else {},
+        )
+        return VoteResult(receipt=receipt, changed=changed)
+
+
+def _new_receipt() -> str:
+    while True:
+        receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _i in range(10))
+        if not Ballot.objects.filter(receipt=receipt).exists():
+            return receipt
+
+
+# --- closing the vote and the result --------------------------------------------------------------------
+
+
+def close_voting(*, actor: Any, round: Round) -> Round:
+    """Close voting and count the ballots with the round's counting rule; the result stays unpublished."""
+    from .counting_bridge import CountingUnavailable
+    from .results import count_round
+
+    with transaction.atomic(durable=True):
+        moved = apply_transition(machine=ROUND_MACHINE, instance=round, name="close_voting", actor=actor)
+        try:
+            result = count_round(round=moved)
+        except CountingUnavailable as error:
+            # Nothing changes: voting stays open until the count can be made.
+            raise VotingError(_("The votes cannot be counted: %(why)s") % {"why": error}) from error
+        moved.result, moved.result_counted_at = result, timezone.now()
+        moved.save(update_fields=["result", "result_counted_at"])
+        audit.record(
+            actor=actor,
+            action="voting.result.count",
+            municipality=moved.municipality,
+            obj=moved,
+            details={"rule": result["rule"], "ballots": result["ballots"], "selected": result["selected"]},
+        )
+        round.result = moved.result
+        return moved
+
+
+def confirm_result(*, actor: Any, round: Round) -> Round:
+    """The district confirms the count: selected plans are funded, the result is published.
+
+    TODO(initiatives): each funded plan becomes an initiative in execution with its budget booked through
+    the money services, once the initiatives app exists.
+    """
+    with transaction.atomic(durable=True):
+        locked = Round.objects.select_for_update().get(pk=round.pk)
+        if locked.phase == Phase.RESULT and not locked.result:
+            raise TransitionNotAllowed(_("There is no count to confirm."))
+        moved = apply_transition(machine=ROUND_MACHINE, instance=locked, name="confirm_result", actor=actor)
+        selected = set((moved.result or {}).get("selected", []))
+        for plan in Plan.objects.filter(round=moved, status=PlanStatus.ON_BALLOT).order_by("pk"):
+            apply_transition(
+                machine=PLAN_MACHINE,
+                instance=plan,
+                name="fund" if plan.pk in selected else "not_fund",
+                actor=actor,
+            )
+        moved.result_confirmed_at = timezone.now()
+        moved.save(update_fields=["result_confirmed_at"])
+        round.phase, round.result_confirmed_at = moved.phase, moved.result_confirmed_at
+        return moved

@@ -1,0 +1,107 @@
+"""Closing the vote, counting with the round's rule, and publishing only after the district confirms."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from buurtbudget.rounds.models import Phase, PlanStatus
+from buurtbudget.statemachine.services import TransitionNotAllowed
+from buurtbudget.voting import services
+from buurtbudget.voting.models import Ballot
+from tests.factories.rounds import PlanFactory, RoundFactory, resident, stemcode
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def counted(noord):  # type: ignore[no-untyped-def]
+    """€ 100.000; Park (€ 60.000) 3 votes, Bankjes (€ 30.000) 2 votes, Plein (€ 50.000) 2 votes, Bank (€ 10.000) 1."""
+    r = RoundFactory(
+        municipality=noord.municipality, area=noord.district, phase=Phase.VOTING, slug="noord-2026"
+    )
+    park = PlanFactory(
+        round=r, title="Park", requested_cents=6_000_000, status="on_ballot", legal_entity="Stichting"
+    )
+    bankjes = PlanFactory(round=r, title="Bankjes", requested_cents=3_000_000, status="on_ballot")
+    plein = PlanFactory(round=r, title="Plein", requested_cents=5_000_000, status="on_ballot")
+    bank = PlanFactory(round=r, title="Bank", requested_cents=1_000_000, status="on_ballot")
+    for choice in ([park], [park, bankjes], [park, bank], [plein, bankjes], [plein]):
+        services.cast_vote(round=r, code=stemcode(r, noord.oost), choices={"plans": [p.pk for p in choice]})
+    stemcode(r, noord.west)  # one resident who did not vote
+    return r, {"park": park, "bankjes": bankjes, "plein": plein, "bank": bank}
+
+
+def test_closing_counts_with_greedy_and_explains_every_plan(noord, counted) -> None:  # type: ignore[no-untyped-def]
+    r, p = counted
+    services.close_voting(actor=noord.officer, round=r)
+    r.refresh_from_db()
+    assert r.phase == Phase.RESULT and r.result_confirmed_at is None
+    result = r.result
+    assert result["rule"] == "greedy" and result["ballots"] == 5
+    assert result["turnout"] == {"codes": 6, "voted": 5}
+    rows = {row["id"]: row for row in result["plans"]}
+    assert rows[p["park"].pk]["votes"] == 3 and rows[p["park"].pk]["selected"]
+    assert rows[p["bankjes"].pk]["selected"] and rows[p["bank"].pk]["selected"]
+    assert not rows[p["plein"].pk]["selected"]
+    assert rows[p["plein"].pk]["why"] == (
+        "Not selected: it costs € 50.000,00 but only € 10.000,00 was left after the plans with more votes."
+    )
+    assert sorted(result["selected"]) == sorted([p["park"].pk, p["bankjes"].pk, p["bank"].pk])
+    assert {c["rule"] for c in result["comparison"]} >= {"mes", "phragmen"}
+    with pytest.raises(services.VotingError, match="not open"):
+        services.cast_vote(round=r, code=stemcode(r, noord.oost), choices={"plans": [p["park"].pk]})
+
+
+def test_no_result_before_the_district_confirms(noord, counted) -> None:  # type: ignore[no-untyped-def]
+    r, p = counted
+    public = Client()
+    url = reverse("core:voting_result", kwargs={"gemeente": "amsterdam", "slug": r.slug})
+    services.close_voting(actor=noord.officer, round=r)
+    page = public.get(url).content.decode()
+    assert "Park" not in page and "bevestigd" in page
+
+    with pytest.raises(TransitionNotAllowed):
+        services.confirm_result(actor=resident(), round=r)
+    services.confirm_result(actor=noord.officer, round=r)
+    r.refresh_from_db()
+    assert r.phase == Phase.EXECUTION and r.result_confirmed_at is not None
+    statuses = {plan.title: plan.status for plan in r.plans.all()}
+    assert statuses == {
+        "Park": PlanStatus.FUNDED,
+        "Bankjes": PlanStatus.FUNDED,
+        "Bank": PlanStatus.FUNDED,
+        "Plein": PlanStatus.NOT_FUNDED,
+    }
+    page = public.get(url).content.decode()
+    assert "Park" in page and "€ 50.000,00" in page and "Stemmen" in page
+
+
+def test_the_result_cannot_be_confirmed_twice_or_before_counting(noord, counted) -> None:  # type: ignore[no-untyped-def]
+    r, _p = counted
+    with pytest.raises(TransitionNotAllowed):
+        services.confirm_result(actor=noord.officer, round=r)
+    services.close_voting(actor=noord.officer, round=r)
+    services.confirm_result(actor=noord.officer, round=r)
+    with pytest.raises(TransitionNotAllowed):
+        services.confirm_result(actor=noord.officer, round=r)
+
+
+def test_only_district_staff_close_voting(noord, counted) -> None:  # type: ignore[no-untyped-def]
+    r, _p = counted
+    with pytest.raises(TransitionNotAllowed):
+        services.close_voting(actor=resident(), round=r)
+    r.refresh_from_db()
+    assert r.phase == Phase.VOTING and r.result is None
+
+
+def test_a_rule_that_cannot_count_the_ballots_keeps_voting_open(noord, counted) -> None:  # type: ignore[no-untyped-def]
+    r, _p = counted
+    r.counting_rule = "no-such-rule"
+    r.save()
+    with pytest.raises(services.VotingError, match="cannot be counted"):
+        services.close_voting(actor=noord.officer, round=r)
+    r.refresh_from_db()
+    assert r.phase == Phase.VOTING and r.result is None
+    assert Ballot.objects.filter(round=r).count() == 5
