@@ -31,7 +31,7 @@ def resident_client():
 
 @pytest.mark.parametrize(
     ("name", "queries"),
-    [("mine", 4), ("detail", 9), ("plan", 7), ("budget", 7), ("check", 10)],
+    [("mine", 4), ("detail", 9), ("plan", 7), ("budget", 7), ("check", 11)],
 )
 def test_resident_pages_pinned_queries(resident_client, django_assert_num_queries, name, queries):
     client, initiative = resident_client

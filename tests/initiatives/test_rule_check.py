@@ -57,6 +57,7 @@ def test_a_good_plan_passes_every_rule():
         "amount",
         "residency",
         "age",
+        "not_staff",
         "place",
         "fees",
         "support_party",
@@ -182,3 +183,9 @@ def test_reasons_are_plain_dutch_by_default():
     with translation.override("nl"):
         r = result(ok_input(lines=(rc.LineInput("x", 100, "materials"),)), "amount")
     assert "minimum" in r.reason.lower() and "U vraagt" in r.reason
+
+
+def test_staff_of_the_municipalitys_schemes_may_not_submit():
+    r = result(ok_input(initiator_is_scheme_staff=True), "not_staff")
+    assert not r.passed and "may not submit" in r.reason
+    assert result(ok_input(), "not_staff").passed

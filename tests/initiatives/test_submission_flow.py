@@ -248,8 +248,12 @@ def test_co_initiator_confirms_with_the_token():
     assert client.post(url).status_code == 302
     co.refresh_from_db()
     assert co.confirmed_at is not None and co.user == neighbour
-    # The co-initiator sees the plan under "Mijn initiatieven".
+    # The co-initiator sees the plan under "Mijn initiatieven" and can read it, but not change it.
     assert initiative.title in client.get(reverse("initiatives:mine")).content.decode()
+    detail = client.get(reverse("initiatives:detail", kwargs={"pk": initiative.pk}))
+    assert detail.status_code == 200 and initiative.title in detail.content.decode()
+    assert reverse("initiatives:withdraw", kwargs={"pk": initiative.pk}) not in detail.content.decode()
+    assert client.get(reverse("initiatives:plan", kwargs={"pk": initiative.pk})).status_code == 404
     # A wrong token shows nothing.
     assert (
         client.get(reverse("initiatives:confirm_co_initiator", kwargs={"token": "nope"})).status_code == 404
@@ -278,3 +282,32 @@ def test_scheme_page_is_public_and_names_the_rules():
         .status_code
         == 404
     )
+
+
+def test_sending_the_first_page_twice_makes_one_draft():
+    scheme = voucher_scheme()
+    client = login(resident())
+    start_url = reverse(
+        "initiatives:start", kwargs={"gemeente": scheme.municipality.slug, "scheme": scheme.slug}
+    )
+    data = plan_data(draft_key="vaste-sleutel-123")
+    first = client.post(start_url, data)
+    second = client.post(start_url, data)
+    assert first["Location"] == second["Location"]
+    assert Initiative.objects.count() == 1
+
+
+def test_municipal_staff_cannot_submit_to_their_own_scheme():
+    from buurtbudget.accounts.models import Role
+    from buurtbudget.initiatives import services
+    from buurtbudget.statemachine.services import TransitionNotAllowed
+    from tests.factories import RoleAssignmentFactory
+
+    scheme = voucher_scheme()
+    official = resident()
+    RoleAssignmentFactory(user=official, role=Role.CONTACT_OFFICIAL, municipality=scheme.municipality)
+    initiative = draft_initiative(scheme=scheme, initiator=official)
+    with pytest.raises(TransitionNotAllowed):
+        services.submit(actor=official, initiative=initiative)
+    initiative.refresh_from_db()
+    assert initiative.status == InitiativeStatus.DRAFT

@@ -117,6 +117,7 @@ class PlanForm(StyledForm):
         required=False,
         help_text=_("Not needed if the postcode is enough."),
     )
+    draft_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     starts_on = forms.DateField(label=_("Start date"), widget=DATE_WIDGET, input_formats=DATE_FORMATS)
     ends_on = forms.DateField(label=_("End date"), widget=DATE_WIDGET, input_formats=DATE_FORMATS)
 

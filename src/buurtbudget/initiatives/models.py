@@ -81,6 +81,8 @@ class Initiative(models.Model):
         blank=True,
         related_name="supported_initiatives",
     )
+    # A key from the first page's form: sending that form twice makes one draft, not two.
+    client_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,6 +95,11 @@ class Initiative(models.Model):
             models.Index(fields=["initiator", "status"], name="initiative_initiator_status"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["initiator", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="initiative_unique_client_key",
+            ),
             models.CheckConstraint(
                 condition=models.Q(own_contribution_cents__gte=0),
                 name="initiative_own_contribution_not_negative",

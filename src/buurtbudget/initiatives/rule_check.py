@@ -55,6 +55,8 @@ class CheckInput:
     parental_consent: bool = False
     excluded_purposes_declared: bool = False
     confirmed_co_initiators: int = 0
+    # The initiator works on schemes of this municipality (budget manager, contact official, ...).
+    initiator_is_scheme_staff: bool = False
 
     @property
     def requested_cents(self) -> int:
@@ -182,6 +184,18 @@ def check_age(data: CheckInput) -> RuleResult:
             % {"age": consent_below},
         )
     return RuleResult("age", label, True, _("You are %(age)s or older.") % {"age": min_age})
+
+
+def check_not_staff(data: CheckInput) -> RuleResult:
+    label = _("Not staff of the scheme")
+    if data.initiator_is_scheme_staff:
+        return RuleResult(
+            "not_staff",
+            label,
+            False,
+            _("You work on the schemes of this municipality, so you may not submit a plan yourself."),
+        )
+    return RuleResult("not_staff", label, True, _("You do not work on the schemes of this municipality."))
 
 
 def check_place(data: CheckInput) -> RuleResult:
@@ -336,6 +350,7 @@ RULES: tuple[Callable[[CheckInput], RuleResult], ...] = (
     check_amount,
     check_residency,
     check_age,
+    check_not_staff,
     check_place,
     check_fees,
     check_support_party,

@@ -7,12 +7,19 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from buurtbudget.accounts.backends import role_assignments
+from buurtbudget.accounts.models import Role
 from buurtbudget.areas.selectors import areas_for_address
 from buurtbudget.schemes import selectors as scheme_selectors
 from buurtbudget.schemes.models import Scheme, default_rules
 
 from .models import Attachment, BudgetLine, CoInitiator, Initiative
 from .rule_check import CheckInput, LineInput
+
+# Municipal staff who run schemes may not submit to them themselves (SPEC §3, "who may submit").
+SCHEME_STAFF_ROLES = frozenset(
+    {Role.BUDGET_MANAGER, Role.CONTACT_OFFICIAL, Role.DISTRICT_OFFICER, Role.PAYER, Role.TREASURER}
+)
 
 
 def initiatives_of(*, user: Any) -> QuerySet[Initiative]:
@@ -31,10 +38,24 @@ def initiatives_of(*, user: Any) -> QuerySet[Initiative]:
 
 def own_initiative(*, user: Any, pk: int) -> Initiative | None:
     """An initiative of which `user` is the initiator, with what its pages show; None otherwise."""
+    return _with_details(user=user, pk=pk, co_initiators_too=False)
+
+
+def visible_initiative(*, user: Any, pk: int) -> Initiative | None:
+    """An initiative of which `user` is the initiator or a confirmed co-initiator (read-only for them)."""
+    return _with_details(user=user, pk=pk, co_initiators_too=True)
+
+
+def _with_details(*, user: Any, pk: int, co_initiators_too: bool) -> Initiative | None:
     if not getattr(user, "is_authenticated", False):
         return None
+    who = Q(initiator=user)
+    if co_initiators_too:
+        who |= Q(
+            pk__in=CoInitiator.objects.filter(user=user, confirmed_at__isnull=False).values("initiative_id")
+        )
     return (
-        Initiative.objects.filter(pk=pk, initiator=user)
+        Initiative.objects.filter(who, pk=pk)
         .select_related("scheme", "scheme__area", "municipality", "area", "rule_version", "initiator")
         .prefetch_related(
             Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("position", "pk")),
@@ -99,6 +120,10 @@ def check_input(*, initiative: Initiative, rules: dict[str, Any] | None = None) 
         for line in initiative.budget_lines.all()
     )
     confirmed = sum(1 for c in initiative.co_initiators.all() if c.confirmed_at is not None)
+    is_staff = any(
+        role in SCHEME_STAFF_ROLES and municipality_id == initiative.municipality_id
+        for role, municipality_id, _area, _key in role_assignments(user)
+    )
     return CheckInput(
         rules=rules,
         today=timezone.localdate(),
@@ -119,6 +144,7 @@ def check_input(*, initiative: Initiative, rules: dict[str, Any] | None = None) 
         parental_consent=initiative.parental_consent,
         excluded_purposes_declared=initiative.excluded_purposes_declared,
         confirmed_co_initiators=confirmed,
+        initiator_is_scheme_staff=is_staff,
     )
 
 

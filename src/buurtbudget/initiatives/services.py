@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,18 +140,34 @@ def _apply_changes(*, initiative: Initiative, changes: dict[str, Any]) -> list[s
     return fields
 
 
-def create_draft(*, actor: User, scheme: Scheme, changes: dict[str, Any]) -> Initiative:
-    """Start an initiative under a voucher scheme; the resident is its initiator."""
+def create_draft(*, actor: User, scheme: Scheme, changes: dict[str, Any], client_key: str = "") -> Initiative:
+    """Start an initiative under a voucher scheme; the resident is its initiator.
+
+    `client_key` (from the form) makes a retried request return the draft it made the first time."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Sign in first."))
+    client_key = client_key[:64]
+    if client_key:
+        existing = Initiative.objects.filter(initiator=actor, client_key=client_key).first()
+        if existing is not None:
+            return existing
     if scheme.process_model != ProcessModel.VOUCHER or scheme.is_closed:
         raise ValidationError(_("This scheme does not take initiatives."))
     if not (changes.get("title") or "").strip():
         raise ValidationError({"title": _("Give your plan a title.")})
     with transaction.atomic(durable=True):
-        initiative = Initiative(municipality=scheme.municipality, scheme=scheme, initiator=actor, title="")
+        initiative = Initiative(
+            municipality=scheme.municipality, scheme=scheme, initiator=actor, title="", client_key=client_key
+        )
         _apply_changes(initiative=initiative, changes=changes)
-        initiative.save()
+        try:
+            with transaction.atomic():
+                initiative.save()
+        except IntegrityError:
+            # The same form sent twice at once: the other request made the draft.
+            if not client_key:
+                raise
+            return Initiative.objects.get(initiator=actor, client_key=client_key)
         _grant_initiator_role(actor=actor, user=actor, initiative=initiative)
         audit.record(
             actor=actor,

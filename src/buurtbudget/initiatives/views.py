@@ -4,6 +4,7 @@ Works without JavaScript: every page is a plain form; each step saves the draft.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -64,9 +65,12 @@ def _scheme(gemeente: str, slug: str) -> Scheme:
     return scheme
 
 
-def _own(request: HttpRequest, pk: int) -> Initiative:
-    """The signed-in user's own initiative, else 404 (another's draft is not even shown to exist)."""
-    initiative = selectors.own_initiative(user=request.user, pk=pk)
+def _own(request: HttpRequest, pk: int, *, read_only: bool = False) -> Initiative:
+    """The signed-in user's own initiative, else 404 (another's draft is not even shown to exist).
+
+    Read-only pages also show it to its confirmed co-initiators."""
+    find = selectors.visible_initiative if read_only else selectors.own_initiative
+    initiative = find(user=request.user, pk=pk)
     if initiative is None:
         raise Http404
     request.municipality = initiative.municipality  # type: ignore[attr-defined]
@@ -149,11 +153,16 @@ def start(request: HttpRequest, gemeente: str, scheme: str) -> HttpResponse:
     ):
         messages.error(request, _("This scheme does not take initiatives now."))
         return redirect("initiatives:scheme", gemeente=gemeente, scheme=scheme)
-    form = _plan_form(request, {})
+    form = _plan_form(request, {"draft_key": secrets.token_urlsafe(24)})
     if request.method == "POST" and form.is_valid() and _save_about_you(_user(request), form):
         changes = {name: form.cleaned_data[name] for name in PLAN_FIELDS}
         try:
-            initiative = services.create_draft(actor=_user(request), scheme=the_scheme, changes=changes)
+            initiative = services.create_draft(
+                actor=_user(request),
+                scheme=the_scheme,
+                changes=changes,
+                client_key=form.cleaned_data.get("draft_key") or "",
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -316,7 +325,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _own(request, pk)
+    initiative = _own(request, pk, read_only=True)
     rules, number = selectors.rules_for(initiative=initiative)
     return render(
         request,
@@ -328,6 +337,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": list(initiative.budget_lines.all()),
             "co_initiators": list(initiative.co_initiators.all()),
             "attachments": list(initiative.attachments.all()),
+            "is_initiator": initiative.initiator_id == request.user.pk,
         },
     )
 
