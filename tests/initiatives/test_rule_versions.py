@@ -111,5 +111,15 @@ def test_invalid_rules_are_refused_and_change_nothing():
         )
     assert "voucher_max_cents" in error.value.errors
     with pytest.raises(schemes.InvalidRules):
-        schemes.update_scheme(actor=None, scheme=scheme, changes={}, rules={"no_such_rule": 1})
+        schemes.update_scheme(actor=None, scheme=scheme, changes={}, rules={"not a rule name": 1})
     assert current_rule_version(scheme).number == 1
+
+
+def test_rules_of_other_process_models_are_kept_and_versioned():
+    scheme = voucher_scheme()
+    schemes.update_scheme(
+        actor=None, scheme=scheme, changes={}, rules={**scheme.rules, "ballot_type": "approval"}
+    )
+    version = current_rule_version(scheme)
+    assert version.number == 2 and version.rules["ballot_type"] == "approval"
+    assert version.rules["voucher_min_cents"] == 25_000

@@ -272,10 +272,12 @@ class InvalidRules(ValueError):
 
 
 def clean_rules(rules: dict[str, Any]) -> dict[str, Any]:
-    """A complete rule set: every known rule (defaults filled in), with the right types and sane values."""
-    unknown = set(rules) - set(DEFAULT_RULES)
+    """A complete rule set: every known rule (defaults filled in), with the right types and sane values.
+
+    Rules of other process models (e.g. a ballot type of a begroot round) are kept as they are."""
+    unknown = [name for name in rules if not isinstance(name, str) or not name.isidentifier()]
     if unknown:
-        raise InvalidRules({name: _("Unknown rule.") for name in sorted(unknown)})
+        raise InvalidRules({str(name): _("Unknown rule.") for name in unknown})
     merged = {**default_rules(), **rules}
     errors: dict[str, str] = {}
     for name, default in DEFAULT_RULES.items():

@@ -88,7 +88,8 @@ def scheme_edit(request: HttpRequest, municipality: Municipality, scheme: str) -
                 actor=request.user,
                 scheme=the_scheme,
                 changes={k: form.cleaned_data[k] for k in services.SCHEME_FIELDS},
-                rules=rules_form.rules(),
+                # Keep rules this form does not show (those of other process models).
+                rules={**current_rules, **rules_form.rules()},
             )
         except services.InvalidRules as error:
             _add_errors(rules_form, error.errors)
