@@ -1,6 +1,7 @@
 """All test factories in one place."""
 
 from .core import AreaFactory, MunicipalityFactory, PostcodeRangeFactory, RoleAssignmentFactory, UserFactory
+from .initiatives import draft_initiative, resident, submitted_initiative, voucher_area, voucher_scheme
 from .money import SchemeFactory
 from .payments import PayingOrganisationFactory
 
@@ -12,4 +13,9 @@ __all__ = [
     "RoleAssignmentFactory",
     "SchemeFactory",
     "UserFactory",
+    "draft_initiative",
+    "resident",
+    "submitted_initiative",
+    "voucher_area",
+    "voucher_scheme",
 ]
