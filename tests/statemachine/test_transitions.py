@@ -134,28 +134,28 @@ def test_a_transition_from_the_wrong_state_is_refused_and_changes_nothing(
     chair: Any, state: str, name: str
 ) -> None:
     document = _document(chair.role_assignments.get().municipality, state=state)
-    _assert_refused(document, name, chair, "Not allowed from state", reason="reden")
+    _assert_refused(document, name, chair, "Dit kan niet meer: de status is nu", reason="reden")
 
 
 def test_approve_without_the_permission_is_refused() -> None:
     document = _document(MunicipalityFactory(), state=S.SUBMITTED)
-    _assert_refused(document, "approve", UserFactory(), "not allowed to do this")
+    _assert_refused(document, "approve", UserFactory(), "U mag dit niet doen.")
 
 
 def test_a_chair_of_another_municipality_may_not_approve(chair: Any) -> None:
     document = _document(MunicipalityFactory(), state=S.SUBMITTED)
-    _assert_refused(document, "approve", chair, "not allowed to do this")
+    _assert_refused(document, "approve", chair, "U mag dit niet doen.")
 
 
 def test_approve_without_an_actor_is_refused() -> None:
     document = _document(MunicipalityFactory(), state=S.SUBMITTED)
-    _assert_refused(document, "approve", None, "not allowed to do this")
+    _assert_refused(document, "approve", None, "U mag dit niet doen.")
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_reject_without_a_reason_is_refused(reason: str) -> None:
     document = _document(MunicipalityFactory(), state=S.SUBMITTED)
-    _assert_refused(document, "reject", UserFactory(), "A reason is required", reason=reason)
+    _assert_refused(document, "reject", UserFactory(), "Geef een reden op.", reason=reason)
 
 
 def test_a_failing_guard_refuses_with_its_message_and_runs_no_side_effect(

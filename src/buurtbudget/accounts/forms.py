@@ -13,7 +13,7 @@ from .models import User, postcode_validator
 
 class ProfileFieldsMixin(forms.Form):
     name = forms.CharField(
-        label=_("Naam"),
+        label=_("Name"),
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -24,20 +24,20 @@ class ProfileFieldsMixin(forms.Form):
         required=False,
         validators=[postcode_validator],
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
-        help_text=_("Bijvoorbeeld 1066 AB. Hiermee zien we in welke buurt u woont."),
+        help_text=_("For example 1066 AB. It tells us which neighbourhood you live in."),
     )
     house_number = forms.IntegerField(
-        label=_("Huisnummer"),
+        label=_("House number"),
         min_value=1,
         max_value=99999,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     birth_year = forms.IntegerField(
-        label=_("Geboortejaar"),
+        label=_("Year of birth"),
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year"}),
-        help_text=_("Om te zien of u mag meedoen (vanaf 12 jaar)."),
+        help_text=_("To see whether you may take part (from age 12)."),
     )
 
     def clean_birth_year(self) -> int | None:
@@ -47,10 +47,7 @@ class ProfileFieldsMixin(forms.Form):
         this_year = timezone.localdate().year
         if not 1900 <= year <= this_year:
             raise forms.ValidationError(
-                _(
-                    "Vul een geboortejaar in tussen 1900 en %(year)s. / Enter a year between 1900 and %(year)s."
-                )
-                % {"year": this_year}
+                _("Enter a year of birth between 1900 and %(year)s.") % {"year": this_year}
             )
         return int(year)
 
@@ -65,13 +62,13 @@ class SignupProfileForm(ProfileFieldsMixin):
 
 class ProfileForm(ProfileFieldsMixin):
     house_number_suffix = forms.CharField(
-        label=_("Toevoeging"),
+        label=_("Addition"),
         max_length=10,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     preferred_language = forms.ChoiceField(
-        label=_("Voorkeurstaal"),
+        label=_("Preferred language"),
         choices=[("nl", "Nederlands"), ("en", "English")],
         widget=forms.Select(attrs={"autocomplete": "language"}),
     )

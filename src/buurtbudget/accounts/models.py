@@ -11,9 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-postcode_validator = RegexValidator(
-    r"^[1-9][0-9]{3} ?[A-Za-z]{2}$", _("Vul een postcode in als 1234 AB. / Enter a postcode like 1234 AB.")
-)
+postcode_validator = RegexValidator(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$", _("Enter a postcode like 1234 AB."))
 
 
 class UserManager(BaseUserManager["User"]):
@@ -34,19 +32,19 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField(_("e-mailadres"), unique=True)
-    name = models.CharField(_("naam"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
     postcode = models.CharField(_("postcode"), max_length=7, blank=True, validators=[postcode_validator])
-    house_number = models.PositiveIntegerField(_("huisnummer"), null=True, blank=True)
-    house_number_suffix = models.CharField(_("toevoeging"), max_length=10, blank=True)
+    house_number = models.PositiveIntegerField(_("house number"), null=True, blank=True)
+    house_number_suffix = models.CharField(_("addition"), max_length=10, blank=True)
     birth_year = models.PositiveSmallIntegerField(
-        _("geboortejaar"),
+        _("year of birth"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
     preferred_language = models.CharField(
-        _("voorkeurstaal"), max_length=5, choices=settings.LANGUAGES, default="nl"
+        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="nl"
     )
     is_active = models.BooleanField(default=True)
     # Django admin access: platform operators only, never municipal staff.
@@ -60,8 +58,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = []
 
     class Meta:
-        verbose_name = _("gebruiker")
-        verbose_name_plural = _("gebruikers")
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self) -> str:
         return self.name or self.email
@@ -74,17 +72,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Role(models.TextChoices):
-    RESIDENT = "resident", _("bewoner")
-    INITIATOR = "initiator", _("initiatiefnemer")
-    STEERING_MEMBER = "steering_member", _("regiegroeplid")
-    STEERING_CHAIR = "steering_chair", _("voorzitter regiegroep")
-    CONTACT_OFFICIAL = "contact_official", _("contactambtenaar")
-    BUDGET_MANAGER = "budget_manager", _("budgetbeheerder")
-    PAYER = "payer", _("betaalorganisatie")
-    TREASURER = "treasurer", _("penningmeester")
-    SUPPORT_PARTY = "support_party", _("ondersteuner")
-    RESIDENTS_GROUP = "residents_group", _("bewonersgroep")
-    DISTRICT_OFFICER = "district_officer", _("medewerker stadsdeel")
+    RESIDENT = "resident", _("resident")
+    INITIATOR = "initiator", _("initiator")
+    STEERING_MEMBER = "steering_member", _("steering group member")
+    STEERING_CHAIR = "steering_chair", _("steering group chair")
+    CONTACT_OFFICIAL = "contact_official", _("contact officer")
+    BUDGET_MANAGER = "budget_manager", _("budget manager")
+    PAYER = "payer", _("paying organisation")
+    TREASURER = "treasurer", _("treasurer")
+    SUPPORT_PARTY = "support_party", _("supporter")
+    RESIDENTS_GROUP = "residents_group", _("residents' group")
+    DISTRICT_OFFICER = "district_officer", _("district officer")
     AUDITOR = "auditor", _("auditor")
 
 
@@ -94,7 +92,7 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
     )
-    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     municipality = models.ForeignKey(
         "tenancy.Municipality", on_delete=models.CASCADE, related_name="role_assignments"
     )
@@ -122,8 +120,8 @@ class RoleAssignment(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["user", "municipality"], name="role_user_municipality")]
-        verbose_name = _("roltoewijzing")
-        verbose_name_plural = _("roltoewijzingen")
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
 
     def __str__(self) -> str:
         scope = self.area or self.municipality

@@ -15,17 +15,17 @@ from .models import Role, User
 
 class AssignRoleForm(forms.Form):
     email = forms.EmailField(
-        label=_("E-mailadres van de persoon"),
-        help_text=_("De persoon moet al een account hebben."),
+        label=_("The person's e-mail address"),
+        help_text=_("The person must already have an account."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     area = forms.ModelChoiceField(
-        label=_("Gebied"),
+        label=_("Area"),
         queryset=Area.objects.none(),
         required=False,
-        empty_label=_("De hele gemeente"),
-        help_text=_("Laat leeg voor de hele gemeente."),
+        empty_label=_("The whole municipality"),
+        help_text=_("Leave empty for the whole municipality."),
     )
 
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
@@ -37,7 +37,5 @@ class AssignRoleForm(forms.Form):
         email = self.cleaned_data["email"].lower()
         user = User.objects.filter(email__iexact=email, is_active=True).first()
         if user is None:
-            raise forms.ValidationError(
-                _("Er is geen account met dit e-mailadres. / There is no account with this e-mail address.")
-            )
+            raise forms.ValidationError(_("There is no account with this e-mail address."))
         return user

@@ -27,7 +27,7 @@ def manage_roles(request: HttpRequest, municipality: Municipality) -> HttpRespon
             RoleAssignment, pk=request.POST.get("assignment"), municipality=municipality
         )
         services.revoke_role(actor=actor, assignment=assignment)
-        messages.success(request, _("De rol is ingetrokken."))
+        messages.success(request, _("The role has been withdrawn."))
         return redirect("core:manage_roles", gemeente=municipality.slug)
     if request.method == "POST" and form.is_valid():
         services.assign_role(
@@ -37,7 +37,7 @@ def manage_roles(request: HttpRequest, municipality: Municipality) -> HttpRespon
             municipality=municipality,
             area=form.cleaned_data["area"],
         )
-        messages.success(request, _("De rol is toegekend."))
+        messages.success(request, _("The role has been given."))
         return redirect("core:manage_roles", gemeente=municipality.slug)
     return render(
         request,

@@ -35,12 +35,7 @@ def _check_birth_year(year: int | None) -> None:
     this_year = timezone.localdate().year
     if year is not None and not 1900 <= year <= this_year:
         raise ValidationError(
-            {
-                "birth_year": _(
-                    "Vul een geboortejaar in tussen 1900 en %(year)s. / Enter a year between 1900 and %(year)s."
-                )
-                % {"year": this_year}
-            }
+            {"birth_year": _("Enter a year of birth between 1900 and %(year)s.") % {"year": this_year}}
         )
 
 

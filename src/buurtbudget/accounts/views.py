@@ -31,7 +31,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Uw gegevens zijn opgeslagen."))
+            messages.success(request, _("Your details have been saved."))
             response = redirect("accounts:dashboard")
             response.set_cookie("django_language", form.cleaned_data["preferred_language"], samesite="Lax")
             return response

@@ -11,23 +11,25 @@ from .models import Area, AreaLevel
 
 
 class AreaForm(forms.Form):
-    name = forms.CharField(label=_("Naam"), max_length=120)
-    level = forms.ChoiceField(label=_("Niveau"), choices=AreaLevel.choices)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    level = forms.ChoiceField(label=_("Level"), choices=AreaLevel.choices)
     parent = forms.ModelChoiceField(
-        label=_("Ligt in"),
+        label=_("Lies in"),
         queryset=Area.objects.none(),
         required=False,
-        help_text=_("Een wijk ligt in een stadsdeel, een buurt in een wijk. Laat leeg voor een stadsdeel."),
+        help_text=_(
+            "A neighbourhood lies in a district, a buurt in a neighbourhood. Leave empty for a district."
+        ),
     )
     slug = forms.SlugField(
-        label=_("Adresnaam"),
+        label=_("Web address name"),
         max_length=80,
         required=False,
-        help_text=_("Het stukje in het webadres. Laat leeg om het uit de naam te maken."),
+        help_text=_("The part in the web address. Leave empty to make it from the name."),
     )
-    code = forms.CharField(label=_("CBS-code"), max_length=20, required=False)
+    code = forms.CharField(label=_("CBS code"), max_length=20, required=False)
     description = forms.CharField(
-        label=_("Beschrijving"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
     def __init__(
@@ -47,38 +49,40 @@ class AreaForm(forms.Form):
 
 class PostcodeRangeForm(forms.Form):
     postcode_from = forms.CharField(
-        label=_("Postcode vanaf"), max_length=7, help_text=_("Bijvoorbeeld 1066AB.")
+        label=_("Postcode from"), max_length=7, help_text=_("For example 1066AB.")
     )
     postcode_to = forms.CharField(
-        label=_("Postcode tot en met"),
+        label=_("Postcode up to and including"),
         max_length=7,
         required=False,
-        help_text=_("Laat leeg voor één postcode."),
+        help_text=_("Leave empty for a single postcode."),
     )
     house_number_from = forms.IntegerField(
-        label=_("Huisnummer vanaf"),
+        label=_("House number from"),
         required=False,
         min_value=1,
-        help_text=_("Alleen als een postcode over meer gebieden verdeeld is."),
+        help_text=_("Only if a postcode is split over several areas."),
     )
-    house_number_to = forms.IntegerField(label=_("Huisnummer tot en met"), required=False, min_value=1)
+    house_number_to = forms.IntegerField(
+        label=_("House number up to and including"), required=False, min_value=1
+    )
 
 
 class AreaImportForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV-bestand"),
+        label=_("CSV file"),
         help_text=_(
-            "Kolommen: niveau;naam;ouder;code;postcode_van;postcode_tot;huisnummer_van;huisnummer_tot"
+            "Columns: niveau;naam;ouder;code;postcode_van;postcode_tot;huisnummer_van;huisnummer_tot (or level;name;parent;code;postcode_from;postcode_to;house_number_from;house_number_to)"
         ),
     )
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
         if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("Het bestand is groter dan 5 MB. / The file is larger than 5 MB."))
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
 
 
 class AddressCheckForm(forms.Form):
-    postcode = forms.CharField(label=_("Postcode"), max_length=7, help_text=_("Bijvoorbeeld 1066AB."))
-    house_number = forms.IntegerField(label=_("Huisnummer"), min_value=1)
+    postcode = forms.CharField(label=_("Postcode"), max_length=7, help_text=_("For example 1066AB."))
+    house_number = forms.IntegerField(label=_("House number"), min_value=1)

@@ -139,8 +139,7 @@ def _number(value: str, label: str) -> int | None:
         return int(value)
     except ValueError:
         raise ValidationError(
-            _("%(label)s '%(value)s' is geen getal. / %(label)s '%(value)s' is not a number.")
-            % {"label": label, "value": value}
+            _("%(label)s '%(value)s' is not a number.") % {"label": label, "value": value}
         ) from None
 
 
@@ -164,25 +163,18 @@ class _Planner:
     def _existing_area(self, key: AreaKey) -> Area | None:
         matches = self.existing.get(key, [])
         if len(matches) > 1:
-            raise ValidationError(
-                _("Er zijn meerdere gebieden met de naam '%(name)s'. / Several areas are named '%(name)s'.")
-                % {"name": matches[0].name}
-            )
+            raise ValidationError(_("Several areas are named '%(name)s'.") % {"name": matches[0].name})
         return matches[0] if matches else None
 
     def _parent_key(self, level: str, parent_name: str) -> tuple[AreaKey | None, Area | None]:
         expected = PARENT_LEVEL[AreaLevel(level)]
         if expected is None:
             if parent_name:
-                raise ValidationError(
-                    _(
-                        "Een stadsdeel heeft geen ouder; laat 'ouder' leeg. / A district has no parent; leave it empty."
-                    )
-                )
+                raise ValidationError(_("A district has no parent; leave 'ouder' (parent) empty."))
             return None, None
         if not parent_name:
             raise ValidationError(
-                _("Vul bij 'ouder' de %(parent)s in waarin dit gebied ligt. / Fill in the parent %(parent)s.")
+                _("Fill in as 'ouder' (parent) the %(parent)s this area lies in.")
                 % {"parent": AreaLevel(expected).label}
             )
         key: AreaKey = (expected.value, parent_name.casefold())
@@ -191,10 +183,7 @@ class _Planner:
         existing = self._existing_area(key)
         if existing is None:
             raise ValidationError(
-                _(
-                    "%(parent)s '%(name)s' bestaat niet en staat niet eerder in het bestand. "
-                    "/ Parent '%(name)s' does not exist and is not defined earlier in the file."
-                )
+                _("%(parent)s '%(name)s' does not exist and is not defined earlier in the file.")
                 % {"parent": AreaLevel(expected).label, "name": parent_name}
             )
         return key, existing
@@ -203,25 +192,18 @@ class _Planner:
         level_name = values.get("niveau", "").casefold()
         if level_name not in LEVEL_NAMES:
             raise ValidationError(
-                _(
-                    "Onbekend niveau '%(level)s'; gebruik stadsdeel, wijk of buurt. "
-                    "/ Unknown level '%(level)s'; use district, neighbourhood or buurt."
-                )
+                _("Unknown level '%(level)s'; use district, neighbourhood or buurt.")
                 % {"level": values.get("niveau", "")}
             )
         level = LEVEL_NAMES[level_name].value
         name = values.get("naam", "")
         if not name:
-            raise ValidationError(_("De naam ontbreekt. / The name is missing."))
+            raise ValidationError(_("The area name is missing."))
         if len(name) > 120:
-            raise ValidationError(
-                _("De naam is langer dan 120 tekens. / The name is longer than 120 characters.")
-            )
+            raise ValidationError(_("The name is longer than 120 characters."))
         code = values.get("code", "")
         if len(code) > 20:
-            raise ValidationError(
-                _("De code is langer dan 20 tekens. / The code is longer than 20 characters.")
-            )
+            raise ValidationError(_("The code is longer than 20 characters."))
         parent_key, existing_parent = self._parent_key(level, values.get("ouder", ""))
         key: AreaKey = (level, name.casefold())
         existing = self.planned.get(key)
@@ -229,21 +211,13 @@ class _Planner:
         if existing is not None:
             if existing.parent_key != parent_key:
                 raise ValidationError(
-                    _(
-                        "'%(name)s' staat eerder in het bestand met een andere ouder. / '%(name)s' appears earlier with another parent."
-                    )
-                    % {"name": name}
+                    _("'%(name)s' appears earlier in the file with another parent.") % {"name": name}
                 )
         elif existing_area is not None:
             actual_parent = self.by_id.get(existing_area.parent_id) if existing_area.parent_id else None
             actual_key = (actual_parent.level, actual_parent.name.casefold()) if actual_parent else None
             if actual_key != parent_key:
-                raise ValidationError(
-                    _(
-                        "'%(name)s' bestaat al, maar in een ander gebied. / '%(name)s' already exists in another area."
-                    )
-                    % {"name": name}
-                )
+                raise ValidationError(_("'%(name)s' already exists, but in another area.") % {"name": name})
             if key not in self.seen_existing:
                 self.seen_existing.add(key)
                 self.plan.result.areas_existing += 1
@@ -258,7 +232,7 @@ class _Planner:
         if not any(values.get(name) for name in fields):
             return  # a row that only defines an area
         if not values.get("postcode_van"):
-            raise ValidationError(_("De eerste postcode ontbreekt. / The first postcode is missing."))
+            raise ValidationError(_("The first postcode is missing."))
         hn_from = _number(values.get("huisnummer_van", ""), "huisnummer_van")
         hn_to = _number(values.get("huisnummer_tot", ""), "huisnummer_tot")
         try:
@@ -298,10 +272,7 @@ def plan_import(*, municipality: Municipality, file: IO[str] | IO[bytes]) -> Imp
         errors.append(
             RowError(
                 1,
-                _(
-                    "De kopregel moet de kolommen %(columns)s bevatten. / The header row must hold the columns %(columns)s."
-                )
-                % {"columns": ";".join(COLUMNS)},
+                _("The header row must hold the columns %(columns)s.") % {"columns": ";".join(COLUMNS)},
             )
         )
         return planner.plan
@@ -312,14 +283,10 @@ def plan_import(*, municipality: Municipality, file: IO[str] | IO[bytes]) -> Imp
             continue
         rows += 1
         if rows > MAX_ROWS:
-            errors.append(
-                RowError(line, _("Te veel regels (maximaal %(max)d). / Too many rows.") % {"max": MAX_ROWS})
-            )
+            errors.append(RowError(line, _("Too many rows (at most %(max)d).") % {"max": MAX_ROWS}))
             break
         if len(cells) > len(header):
-            errors.append(
-                RowError(line, _("Meer kolommen dan de kopregel. / More columns than the header row."))
-            )
+            errors.append(RowError(line, _("More columns than the header row.")))
             continue
         values = {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
         try:
@@ -327,5 +294,5 @@ def plan_import(*, municipality: Municipality, file: IO[str] | IO[bytes]) -> Imp
         except ValidationError as exc:
             errors.append(RowError(line, " ".join(exc.messages)))
     if rows == 0 and not errors:
-        errors.append(RowError(1, _("Het bestand bevat geen gebieden. / The file holds no areas.")))
+        errors.append(RowError(1, _("The file holds no areas.")))
     return planner.plan

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AreaLevel(models.TextChoices):
-    DISTRICT = "district", _("stadsdeel")
-    NEIGHBOURHOOD = "neighbourhood", _("wijk")
+    DISTRICT = "district", _("district")
+    NEIGHBOURHOOD = "neighbourhood", _("neighbourhood")
     BUURT = "buurt", _("buurt")
 
 
@@ -28,13 +28,13 @@ class Area(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
-        verbose_name=_("ligt in"),
+        verbose_name=_("lies in"),
     )
-    level = models.CharField(_("niveau"), max_length=20, choices=AreaLevel.choices)
-    name = models.CharField(_("naam"), max_length=120)
-    slug = models.SlugField(_("adresnaam"), max_length=80)
-    code = models.CharField(_("CBS-code"), max_length=20, blank=True)
-    description = models.TextField(_("beschrijving"), blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=AreaLevel.choices)
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("web address name"), max_length=80)
+    code = models.CharField(_("CBS code"), max_length=20, blank=True)
+    description = models.TextField(_("description"), blank=True)
     # Ids from the root to this area, e.g. "/3/17/42/": ancestry and subtree queries without recursion.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
@@ -43,8 +43,8 @@ class Area(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "slug"], name="area_slug_unique_in_municipality"),
         ]
-        verbose_name = _("gebied")
-        verbose_name_plural = _("gebieden")
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
 
     def __str__(self) -> str:
         return self.name
@@ -70,10 +70,12 @@ class PostcodeRange(models.Model):
     """
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="postcode_ranges")
-    postcode_from = models.CharField(_("postcode vanaf"), max_length=6)
-    postcode_to = models.CharField(_("postcode tot en met"), max_length=6)
-    house_number_from = models.PositiveIntegerField(_("huisnummer vanaf"), null=True, blank=True)
-    house_number_to = models.PositiveIntegerField(_("huisnummer tot en met"), null=True, blank=True)
+    postcode_from = models.CharField(_("postcode from"), max_length=6)
+    postcode_to = models.CharField(_("postcode up to and including"), max_length=6)
+    house_number_from = models.PositiveIntegerField(_("house number from"), null=True, blank=True)
+    house_number_to = models.PositiveIntegerField(
+        _("house number up to and including"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["postcode_from"]
@@ -83,8 +85,8 @@ class PostcodeRange(models.Model):
                 condition=models.Q(postcode_from__lte=models.F("postcode_to")), name="postcode_range_ordered"
             ),
         ]
-        verbose_name = _("postcodegebied")
-        verbose_name_plural = _("postcodegebieden")
+        verbose_name = _("postcode range")
+        verbose_name_plural = _("postcode ranges")
 
     def __str__(self) -> str:
         numbers = ""

@@ -26,24 +26,20 @@ def clean_postcode_range(
     house_number_from: int | None,
     house_number_to: int | None,
 ) -> tuple[str, str]:
-    """Normalised (from, to) postcodes; raises ValidationError keyed by field with Dutch/English messages."""
+    """Normalised (from, to) postcodes; raises ValidationError keyed by field (messages in the active language)."""
     errors: dict[str, str] = {}
     pc_from = normalise_postcode(postcode_from)
     pc_to = normalise_postcode(postcode_to) or pc_from
-    message = _(
-        "Een postcode is 4 cijfers (niet beginnend met 0) en 2 letters, zoals 1066AB. / A postcode is 4 digits and 2 letters, like 1066AB."
-    )
+    message = _("A postcode is 4 digits (not starting with 0) and 2 letters, like 1066AB.")
     if not is_valid_postcode(pc_from):
         errors["postcode_from"] = message
     if not is_valid_postcode(pc_to):
         errors["postcode_to"] = message
     if not errors and pc_from > pc_to:
-        errors["postcode_to"] = _(
-            "De laatste postcode ligt vóór de eerste. / The last postcode comes before the first."
-        )
+        errors["postcode_to"] = _("The last postcode comes before the first.")
     for name, number in (("house_number_from", house_number_from), ("house_number_to", house_number_to)):
         if number is not None and number < 1:
-            errors[name] = _("Een huisnummer is 1 of hoger. / A house number is 1 or more.")
+            errors[name] = _("A house number is 1 or more.")
     if (
         "house_number_from" not in errors
         and "house_number_to" not in errors
@@ -51,9 +47,7 @@ def clean_postcode_range(
         and house_number_to is not None
         and house_number_from > house_number_to
     ):
-        errors["house_number_to"] = _(
-            "Het laatste huisnummer ligt vóór het eerste. / The last house number comes before the first."
-        )
+        errors["house_number_to"] = _("The last house number comes before the first.")
     if errors:
         raise ValidationError(errors)
     return pc_from, pc_to

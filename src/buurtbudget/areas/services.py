@@ -26,23 +26,21 @@ EDITABLE_AREA_FIELDS = frozenset({"name", "slug", "code", "description", "parent
 def parent_problem(*, municipality: Municipality, level: str, parent: Area | None) -> str | None:
     """Why `parent` cannot hold an area of `level`, or None when it can."""
     if level not in AreaLevel.values:
-        return _("Onbekend niveau %(level)s. / Unknown level %(level)s.") % {"level": level}
+        return _("Unknown level %(level)s.") % {"level": level}
     expected = PARENT_LEVEL[AreaLevel(level)]
     if parent is None:
         if expected is None:
             return None
-        return _("Een %(level)s ligt altijd in een %(parent)s. / A %(level)s must lie in a %(parent)s.") % {
+        return _("A %(level)s always lies in a %(parent)s.") % {
             "level": AreaLevel(level).label,
             "parent": AreaLevel(expected).label,
         }
     if parent.municipality_id != municipality.pk:
-        return _(
-            "Het bovenliggende gebied hoort bij een andere gemeente. / The parent belongs to another municipality."
-        )
+        return _("The parent area belongs to another municipality.")
     if expected is None:
-        return _("Een stadsdeel ligt niet in een ander gebied. / A district has no parent area.")
+        return _("A district does not lie in another area.")
     if parent.level != expected:
-        return _("Een %(level)s ligt in een %(parent)s, niet in een %(actual)s. / Wrong parent level.") % {
+        return _("A %(level)s lies in a %(parent)s, not in a %(actual)s.") % {
             "level": AreaLevel(level).label,
             "parent": AreaLevel(expected).label,
             "actual": AreaLevel(parent.level).label,
@@ -65,7 +63,7 @@ def unique_slug(*, municipality: Municipality, wanted: str, exclude_pk: int | No
 
 def _check_text(area: Area) -> None:
     if not area.name.strip():
-        raise ValidationError({"name": _("Vul een naam in. / Enter a name.")})
+        raise ValidationError({"name": _("Enter a name.")})
     area.full_clean(exclude=["municipality", "parent", "path", "slug"], validate_unique=False)
 
 
@@ -147,17 +145,15 @@ def update_area(*, actor: Any, area: Area, **changes: Any) -> Area:
         if "slug" in changes:
             wanted = slugify(str(changes["slug"]).strip())
             if not wanted:
-                raise ValidationError({"slug": _("Vul een adresnaam in. / Enter a slug.")})
+                raise ValidationError({"slug": _("Enter a web address name.")})
             if Area.objects.filter(municipality=municipality, slug=wanted).exclude(pk=locked.pk).exists():
-                raise ValidationError(
-                    {"slug": _("Deze adresnaam is al in gebruik. / This slug is already in use.")}
-                )
+                raise ValidationError({"slug": _("This web address name is already in use.")})
             locked.slug = wanted
         if "parent" in changes and changes["parent"] != locked.parent:
             parent: Area | None = changes["parent"]
             problem = parent_problem(municipality=municipality, level=locked.level, parent=parent)
             if problem is None and parent is not None and parent.path.startswith(old_path):
-                problem = _("Een gebied kan niet in zichzelf liggen. / An area cannot lie within itself.")
+                problem = _("An area cannot lie within itself.")
             if problem:
                 raise ValidationError({"parent": problem})
             locked.parent = parent

@@ -46,7 +46,7 @@ def area_create(request: HttpRequest, municipality: Municipality) -> HttpRespons
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Het gebied is toegevoegd."))
+            messages.success(request, _("The area has been added."))
             return redirect("core:areas_list", gemeente=municipality.slug)
     return render(request, "areas/form.html", {"form": form})
 
@@ -72,7 +72,7 @@ def area_edit(request: HttpRequest, municipality: Municipality, pk: int) -> Http
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Het gebied is opgeslagen."))
+            messages.success(request, _("The area has been saved."))
             return redirect("core:areas_list", gemeente=municipality.slug)
     return render(
         request,
@@ -92,7 +92,7 @@ def range_add(request: HttpRequest, municipality: Municipality, pk: int) -> Http
         except ValidationError as exc:
             _add_errors(range_form, exc)
         else:
-            messages.success(request, _("De postcodes zijn toegevoegd."))
+            messages.success(request, _("The postcodes have been added."))
             return redirect("core:areas_edit", gemeente=municipality.slug, pk=area.pk)
     form = AreaForm(
         initial={
@@ -118,7 +118,7 @@ def range_remove(request: HttpRequest, municipality: Municipality, pk: int, rang
     area = _area(municipality, pk)
     postcode_range = get_object_or_404(PostcodeRange, pk=range_pk, area=area)
     services.remove_postcode_range(actor=request.user, postcode_range=postcode_range)
-    messages.success(request, _("De postcodes zijn verwijderd."))
+    messages.success(request, _("The postcodes have been removed."))
     return redirect("core:areas_edit", gemeente=municipality.slug, pk=area.pk)
 
 
@@ -133,7 +133,7 @@ def area_import(request: HttpRequest, municipality: Municipality) -> HttpRespons
         if result.ok:
             messages.success(
                 request,
-                _("Import klaar: %(areas)d gebieden en %(ranges)d postcodereeksen toegevoegd.")
+                _("Import done: %(areas)d areas and %(ranges)d postcode ranges added.")
                 % {"areas": result.areas_created, "ranges": result.ranges_created},
             )
             return redirect("core:areas_list", gemeente=municipality.slug)

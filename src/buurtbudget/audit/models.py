@@ -14,7 +14,7 @@ class AuditEvent(models.Model):
     )
     # Kept as text so the trail still reads after the account is erased (AVG).
     actor_label = models.CharField(max_length=200, blank=True)
-    action = models.CharField(_("handeling"), max_length=100, db_index=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
@@ -26,8 +26,8 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["municipality", "-created_at"], name="audit_municipality_recent")]
-        verbose_name = _("auditgebeurtenis")
-        verbose_name_plural = _("audittrail")
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

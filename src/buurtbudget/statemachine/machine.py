@@ -13,7 +13,7 @@ from typing import Any
 from django.db import models
 
 Guard = Callable[[Any, Any], str | None]
-"""(instance, actor) -> None when allowed, else a message (Dutch / English) why not."""
+"""(instance, actor) -> None when allowed, else a message (translated, in the active language) why not."""
 
 SideEffect = Callable[[Any, Any], None]
 """(instance, actor) -> None, run after the transaction commits (e-mail, tasks)."""

@@ -34,13 +34,12 @@ def apply_transition(
     current = getattr(locked, machine.state_field)
     if current not in step.sources:
         raise TransitionNotAllowed(
-            _("Dit kan niet meer: de status is nu '%(state)s'. / Not allowed from state '%(state)s'.")
-            % {"state": current}
+            _("This is no longer possible: the status is now '%(state)s'.") % {"state": current}
         )
     if step.permission and (actor is None or not actor.has_perm(step.permission, locked)):
-        raise TransitionNotAllowed(_("U mag dit niet doen. / You are not allowed to do this."))
+        raise TransitionNotAllowed(_("You are not allowed to do this."))
     if step.reason_required and not reason.strip():
-        raise TransitionNotAllowed(_("Geef een reden op. / A reason is required."))
+        raise TransitionNotAllowed(_("A reason is required."))
     for guard in step.guards:
         problem = guard(locked, actor)
         if problem:

@@ -20,7 +20,7 @@ class MunicipalitySettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         }
         help_texts = {
             "primary_colour": _(
-                "Kleur van de kopbalk en van links; moet minimaal 4,5:1 contrast geven met wit."
+                "Colour of the header bar and of links; must give at least 4.5:1 contrast with white."
             ),
-            "accent_colour": _("Kleur voor accenten; tekst erop moet goed leesbaar blijven."),
+            "accent_colour": _("Colour for accents; text on it must stay easy to read."),
         }

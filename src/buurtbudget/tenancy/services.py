@@ -32,29 +32,21 @@ def _validate(municipality: Municipality) -> None:
     """Field checks plus the rules a model field cannot express; raises ValidationError keyed by field."""
     errors: dict[str, list[str]] = {}
     if municipality.slug in RESERVED_SLUGS:
-        errors.setdefault("slug", []).append(
-            _("Deze adresnaam is gereserveerd; kies een andere. / This slug is reserved; choose another.")
-        )
+        errors.setdefault("slug", []).append(_("This web address name is reserved; choose another."))
     for name in ("primary_colour", "accent_colour"):
         value = getattr(municipality, name)
         if not _HEX.match(value):
-            errors.setdefault(name, []).append(
-                _("Gebruik een kleurcode als #1a2b3c. / Use a colour code like #1a2b3c.")
-            )
+            errors.setdefault(name, []).append(_("Use a colour code like #1a2b3c."))
     if "primary_colour" not in errors and not primary_colour_is_readable(municipality.primary_colour):
         errors.setdefault("primary_colour", []).append(
             _(
-                "Deze hoofdkleur geeft te weinig contrast (minimaal 4,5:1 met de tekstkleur en met wit) "
-                "en maakt tekst en links onleesbaar. / This primary colour has too little contrast "
-                "(at least 4.5:1 with its text colour and with white)."
+                "This primary colour gives too little contrast (at least 4.5:1 with its text colour and with "
+                "white) and makes text and links hard to read."
             )
         )
     if "accent_colour" not in errors and not background_colour_is_readable(municipality.accent_colour):
         errors.setdefault("accent_colour", []).append(
-            _(
-                "Deze accentkleur geeft te weinig contrast (minimaal 4,5:1) met de tekst erop. "
-                "/ This accent colour has too little contrast (at least 4.5:1) with text on it."
-            )
+            _("This accent colour gives too little contrast (at least 4.5:1) with the text on it.")
         )
     try:
         municipality.full_clean(exclude=["logo"])

@@ -29,6 +29,6 @@ def municipality_settings(request: HttpRequest, municipality: Municipality) -> H
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
-            messages.success(request, _("De gegevens van de gemeente zijn opgeslagen."))
+            messages.success(request, _("The municipality's details have been saved."))
             return redirect("core:municipality_settings", gemeente=municipality.slug)
     return render(request, "tenancy/settings.html", {"form": form})
