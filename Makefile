@@ -25,6 +25,8 @@ $(NODE_STAMP): package.json
 	touch $@
 
 install: $(STAMP) $(NODE_STAMP)
+	@if command -v msgfmt >/dev/null 2>&1; then $(BIN)/buurtbudget compilemessages --ignore=.venv --ignore=node_modules; \
+	else echo "msgfmt (gettext) is absent: using the committed .mo files"; fi
 
 ## make run: install, migrate the embedded SQLite database, load the demo, serve http://$(HOST):$(PORT)
 run: install
