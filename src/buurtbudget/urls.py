@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("buurtbudget.core.api_urls")),
     path("", include("buurtbudget.vouchers.urls")),  # /verificatie/<code>/, /mijn/vouchers/<code>/
     path("", include("buurtbudget.initiatives.urls")),  # /mijn/initiatieven/, /<gemeente>/regelingen/<scheme>/
+    path("", include("buurtbudget.accountability.urls")),  # /mijn/initiatieven/<pk>/verantwoording/
     # Municipality pages come last: /<gemeente>/... catches every other first path segment.
     path("", include("buurtbudget.core.urls")),
 ]

@@ -14,11 +14,19 @@ from .models import Role
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.RESIDENT: frozenset(),
     Role.INITIATOR: frozenset({"initiatives.manage_own"}),
-    Role.STEERING_MEMBER: frozenset({"regiegroep.assess", "regiegroep.decide", "staff.view_dashboard"}),
-    Role.STEERING_CHAIR: frozenset(
-        {"regiegroep.assess", "regiegroep.chair", "regiegroep.decide", "staff.view_dashboard"}
+    Role.STEERING_MEMBER: frozenset(
+        {"regiegroep.assess", "regiegroep.decide", "staff.view_dashboard", "support.view_notes"}
     ),
-    Role.CONTACT_OFFICIAL: frozenset({"initiatives.support", "staff.view_dashboard"}),
+    Role.STEERING_CHAIR: frozenset(
+        {
+            "regiegroep.assess",
+            "regiegroep.chair",
+            "regiegroep.decide",
+            "staff.view_dashboard",
+            "support.view_notes",
+        }
+    ),
+    Role.CONTACT_OFFICIAL: frozenset({"initiatives.support", "staff.view_dashboard", "support.view_notes"}),
     Role.BUDGET_MANAGER: frozenset(
         {
             "areas.manage",
@@ -29,6 +37,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "regiegroep.manage",
             "ledger.view",
             "staff.view_dashboard",
+            "support.assign_official",
+            "support.view_notes",
         }
     ),
     Role.PAYER: frozenset({"payments.approve", "staff.view_dashboard"}),

@@ -10,6 +10,8 @@ urlpatterns = [
     path("buurtbudget/", include("buurtbudget.rounds.staff_urls")),
     path("gebieden/", include("buurtbudget.areas.staff_urls")),
     path("gemeente/", include("buurtbudget.tenancy.staff_urls")),
+    path("initiatieven/", include("buurtbudget.accountability.staff_urls")),
+    path("ondersteuning/", include("buurtbudget.support.staff_urls")),
     path("", include("buurtbudget.payments.staff_urls")),
     path("regelingen/", include("buurtbudget.schemes.staff_urls")),
     path("regiegroep/", include("buurtbudget.regiegroep.staff_urls")),

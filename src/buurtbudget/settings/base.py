@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "buurtbudget.regiegroep",
     "buurtbudget.rounds",
     "buurtbudget.voting",
+    "buurtbudget.notifications",
+    "buurtbudget.support",
+    "buurtbudget.accountability",
 ]
 
 MIDDLEWARE = [
