@@ -76,6 +76,7 @@ def confirmation_path() -> str:
 
 def test_a_resident_signs_up_and_logs_in_on_a_phone_without_javascript(live_server, phone, check, place):
     phone.goto(live_server.url + "/")
+    assert phone.evaluate("() => typeof window.htmx") == "undefined"  # the page's own scripts did not run
     assert phone.locator("h1").inner_text().startswith("Bewonersbudgetten")
     check(phone)
 
