@@ -12,6 +12,7 @@ from buurtbudget.audit.models import AuditEvent
 from buurtbudget.initiatives.models import InitiativeStatus as S
 from buurtbudget.ledger.models import AccountKind, LedgerAccount
 from buurtbudget.ledger.selectors import verify_balances
+from buurtbudget.schemes import services as schemes
 from buurtbudget.schemes.services import scheme_account
 from buurtbudget.vouchers import selectors as voucher_selectors
 from buurtbudget.vouchers.models import VoucherStatus
@@ -108,6 +109,24 @@ def test_settling_returns_the_rest_to_the_scheme(awarded, django_capture_on_comm
     with pytest.raises(ValidationError):
         services.settle(actor=awarded.manager, initiative=awarded.initiative)
     assert scheme_account(scheme=awarded.scheme).balance_cents == scheme_before + 110_000
+
+
+def test_once_the_scheme_has_closed_the_rest_returns_to_the_municipality(awarded) -> None:  # type: ignore[no-untyped-def]
+    spend(awarded, "400.00")
+    _report(awarded)
+    services.accept_report(actor=awarded.manager, initiative=awarded.initiative)
+    schemes.close_scheme(actor=awarded.manager, scheme=awarded.scheme)
+    source = schemes.source_account(municipality=awarded.scheme.municipality)
+    source.refresh_from_db()
+    before = source.balance_cents
+
+    settlement = services.settle(actor=awarded.manager, initiative=awarded.initiative)
+
+    source.refresh_from_db()
+    assert source.balance_cents == before + 110_000
+    assert settlement.returned_cents == 110_000
+    assert selectors.spending(awarded.initiative).returned_cents == 110_000
+    assert verify_balances(municipality=awarded.scheme.municipality) == []
 
 
 def test_a_clawback_is_booked_and_recorded_when_spending_did_not_follow_the_award(awarded) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from buurtbudget.initiatives.models import Initiative
 from buurtbudget.initiatives.models import InitiativeStatus as S
 from buurtbudget.ledger.models import AccountKind, LedgerAccount
 from buurtbudget.regiegroep.models import Decision
+from buurtbudget.schemes import services as scheme_services
 from buurtbudget.tenancy.models import Municipality
 from buurtbudget.vouchers.models import Voucher
 
@@ -53,7 +54,8 @@ class Spending:
     lines: list[Line]
 
 
-RETURN_KINDS = ("scheme.return",)
+# Entries that return a voucher's rest: to the scheme, or to the municipality once the scheme has closed.
+RETURN_KINDS = frozenset({"scheme.return", scheme_services.RETURN})
 
 
 def spending(initiative: Initiative) -> Spending:
@@ -75,11 +77,7 @@ def spending(initiative: Initiative) -> Spending:
                 )
             )
     issued = sum(line.amount_cents for line in lines if line.kind == "voucher.issue")
-    returned = -sum(
-        line.amount_cents
-        for line in lines
-        if line.kind.endswith(".return") and line.kind != "payment.cash_return"
-    )
+    returned = -sum(line.amount_cents for line in lines if line.kind in RETURN_KINDS)
     remaining = account.balance_cents if account is not None else 0
     return Spending(
         voucher=voucher,
