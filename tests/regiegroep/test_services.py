@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from buurtbudget.accounts.models import Role, RoleAssignment
@@ -76,6 +77,18 @@ def test_only_a_budget_manager_of_this_municipality_appoints(scheme, group) -> N
     assert Membership.objects.filter(group__scheme=scheme).count() == 5
 
 
+def test_a_chair_who_steps_down_or_a_member_who_leaves_loses_the_role(scheme, group, initiative) -> None:  # type: ignore[no-untyped-def]
+    services.appoint_member(actor=group.manager, scheme=scheme, user=group.chair, role=MemberRole.MEMBER)
+    roles = set(RoleAssignment.objects.filter(user=group.chair).values_list("role", flat=True))
+    assert roles == {Role.STEERING_MEMBER}
+    leaver = group.members[0]
+    services.end_membership(actor=group.manager, membership=Membership.objects.get(user=leaver))
+    assert not RoleAssignment.objects.filter(user=leaver).exists()
+    with pytest.raises(PermissionDenied):
+        services.assess(actor=leaver, initiative=initiative, answers=all_yes(initiative), advice="award")
+    assert AuditEvent.objects.filter(action="regiegroep.member.ended").count() == 1
+
+
 # Interests and assessments ------------------------------------------------------------------------------
 
 
@@ -127,14 +140,19 @@ def test_non_members_and_members_elsewhere_cannot_assess(group, initiative) -> N
 # Deciding -----------------------------------------------------------------------------------------------
 
 
-def test_award_issues_a_voucher_moves_the_initiative_and_publishes_the_decision(group, initiative) -> None:  # type: ignore[no-untyped-def]
+def test_award_issues_a_voucher_moves_the_initiative_and_publishes_the_decision(  # type: ignore[no-untyped-def]
+    group, initiative, django_capture_on_commit_callbacks
+) -> None:
     services.declare_interest(
         actor=group.members[3], initiative=initiative, reason="Buurman van de initiatiefnemer."
     )
     at = meeting(group, agenda=[initiative])
-    decision = _decide(
-        group, at, initiative, outcome=Outcome.AWARD_CONDITIONS, conditions="Bonnetjes bewaren."
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = _decide(
+            group, at, initiative, outcome=Outcome.AWARD_CONDITIONS, conditions="Bonnetjes bewaren."
+        )
+    (letter,) = mail.outbox
+    assert letter.to == [initiative.initiator.email] and "Bonnetjes bewaren." in letter.body
 
     initiative.refresh_from_db()
     assert initiative.status == InitiativeStatus.IN_EXECUTION

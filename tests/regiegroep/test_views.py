@@ -201,3 +201,52 @@ def test_published_decisions_show_on_the_area_page_without_personal_data(
     assert "Bankje" not in html and "Begroting onduidelijk." not in html
     for person in (awarded.initiator, rejected.initiator, group.chair):
         assert person.email not in html and person.name not in html
+
+
+@pytest.mark.parametrize("items", [1, 4])
+def test_the_meeting_screen_takes_a_fixed_number_of_queries(group, items, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    plans = [submitted_initiative(scheme=group.scheme) for _ in range(items)]
+    at = meeting(group, agenda=plans)
+    services.declare_interest(actor=group.members[0], initiative=plans[0], reason="Buurvrouw.")
+    services.assess(actor=group.members[1], initiative=plans[-1], answers=all_yes(plans[-1]), advice="award")
+    client = _client(group.chair)
+    client.get(_url("regiegroep_meeting", group, pk=at.pk))
+    # session, language, municipality, user, roles, memberships, meeting; screen: members, attendance,
+    # agenda, assessments, interests, decisions, consultations, candidates
+    with django_assert_num_queries(15):
+        assert client.get(_url("regiegroep_meeting", group, pk=at.pk)).status_code == 200
+
+
+def test_the_chair_runs_the_consultation_and_extends_the_term_from_the_initiative_page(
+    group, initiative
+) -> None:  # type: ignore[no-untyped-def]
+    chair = _client(group.chair)
+    page = chair.get(_url("regiegroep_initiative", group, pk=initiative.pk)).content.decode()
+    assert "Raadpleging openen" in page and "Eén keer verlengen" in page
+    member_page = (
+        _client(group.members[0]).get(_url("regiegroep_initiative", group, pk=initiative.pk)).content.decode()
+    )
+    assert "Raadpleging openen" not in member_page
+    assert chair.post(_url("regiegroep_open_consultation", group, pk=initiative.pk)).status_code == 302
+    consultation = initiative.consultations.get()
+    publish = _url(
+        "regiegroep_publish_consultation", group, pk=initiative.pk, consultation_pk=consultation.pk
+    )
+    early = chair.post(publish, {"summary": "Veel steun."})
+    assert early.status_code == 200 and "loopt nog" in early.content.decode()
+    with frozen(consultation.closes_on + dt.timedelta(days=1)):
+        later = _client(group.chair)  # a fresh session: the old one has expired by then
+        assert later.post(publish, {"summary": "Veel steun."}).status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.status == "published"
+    assert (
+        chair.post(_url("regiegroep_extend_term", group, pk=initiative.pk), {"reason": ""}).status_code == 200
+    )
+    assert (
+        chair.post(
+            _url("regiegroep_extend_term", group, pk=initiative.pk), {"reason": "Wacht op offerte"}
+        ).status_code
+        == 302
+    )
+    initiative.refresh_from_db()
+    assert initiative.decision_term_extended

@@ -74,7 +74,7 @@ def open_consultation(
         raise ValidationError(_("A consultation cannot start in the past."))
     with transaction.atomic(durable=True):
         locked = (
-            Initiative.objects.select_for_update()
+            Initiative.objects.select_for_update(of=("self",))
             .select_related("scheme__area", "area", "municipality")
             .get(pk=initiative.pk)
         )
@@ -154,7 +154,7 @@ def respond(*, resident: Any, consultation: Consultation, choice: str, text: str
         )
     with transaction.atomic(durable=True):
         locked = (
-            Consultation.objects.select_for_update()
+            Consultation.objects.select_for_update(of=("self",))
             .select_related("area", "municipality")
             .get(pk=consultation.pk)
         )

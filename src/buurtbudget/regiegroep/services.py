@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from buurtbudget.accounts import selectors as account_selectors
 from buurtbudget.accounts import services as accounts
 from buurtbudget.accounts.models import Role, User
 from buurtbudget.audit import services as audit
@@ -137,6 +138,12 @@ def appoint_member(*, actor: User, scheme: Scheme, user: User, role: str = Membe
         municipality=scheme.municipality,
         area=scheme.area,
     )
+    result = _save_membership(actor=actor, scheme=scheme, user=user, role=role)
+    _sync_roles(actor=actor, user=user, scheme=scheme)
+    return result
+
+
+def _save_membership(*, actor: User, scheme: Scheme, user: User, role: str) -> Membership:
     with transaction.atomic(durable=True):
         group, _created = SteeringGroup.objects.get_or_create(
             scheme=scheme, defaults={"municipality_id": scheme.municipality_id}
@@ -178,7 +185,7 @@ def end_membership(*, actor: User, membership: Membership, reason: str = "") -> 
     if not actor.has_perm(MANAGE, group.scheme):
         raise PermissionDenied(_("Only the budget manager can change the regiegroep."))
     with transaction.atomic(durable=True):
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
         if locked.ended_at is not None:
             return locked
         locked.ended_at = timezone.now()
@@ -191,7 +198,35 @@ def end_membership(*, actor: User, membership: Membership, reason: str = "") -> 
             before={"role": locked.role},
             details={"reason": reason} if reason else {},
         )
-        return locked
+    _sync_roles(actor=actor, user=locked.user, scheme=group.scheme)
+    return locked
+
+
+def _sync_roles(*, actor: User, user: User, scheme: Scheme) -> None:
+    """Keep the steering roles at the scheme's scope in step with the memberships there: a member who
+    stepped down as chair, or whose membership ended, loses the role that no membership needs any more."""
+
+    def same_area(field: str) -> dict[str, Any]:
+        return {f"{field}__isnull": True} if scheme.area_id is None else {f"{field}_id": scheme.area_id}
+
+    needed = {
+        Role.STEERING_CHAIR if m.is_chair else Role.STEERING_MEMBER
+        for m in Membership.objects.filter(
+            user=user,
+            ended_at__isnull=True,
+            group__municipality_id=scheme.municipality_id,
+            **same_area("group__scheme__area"),
+        )
+    }
+    stale = account_selectors.roles_of(user=user).filter(
+        municipality_id=scheme.municipality_id,
+        object_key="",
+        **same_area("area"),
+        role__in=[Role.STEERING_MEMBER, Role.STEERING_CHAIR],
+    )
+    for assignment in stale:
+        if assignment.role not in needed:
+            accounts.revoke_role(actor=actor, assignment=assignment)
 
 
 # Interests and assessments --------------------------------------------------------------------------------
@@ -205,7 +240,11 @@ def declare_interest(*, actor: User, initiative: Initiative, reason: str) -> Int
     if not actor.has_perm(ASSESS, initiative):
         raise PermissionDenied(_("You may not do this."))
     with transaction.atomic(durable=True):
-        locked = Initiative.objects.select_for_update().select_related("municipality").get(pk=initiative.pk)
+        locked = (
+            Initiative.objects.select_for_update(of=("self",))
+            .select_related("municipality")
+            .get(pk=initiative.pk)
+        )
         if locked.status not in UNDECIDED:
             raise ValidationError(_("This initiative has already been decided."))
         if InterestDeclaration.objects.filter(initiative=locked, member=actor).exists():
@@ -257,7 +296,7 @@ def assess(
         raise PermissionDenied(_("You may not assess this initiative."))
     with transaction.atomic(durable=True):
         locked = (
-            Initiative.objects.select_for_update()
+            Initiative.objects.select_for_update(of=("self",))
             .select_related("municipality", "rule_version", "scheme")
             .get(pk=initiative.pk)
         )
@@ -352,7 +391,11 @@ def _set_agenda(*, meeting: Meeting, initiatives: list[Initiative]) -> list[int]
 def set_agenda(*, actor: User, meeting: Meeting, initiatives: Iterable[Initiative]) -> list[int]:
     _chair(user=actor, group=meeting.group)
     with transaction.atomic(durable=True):
-        locked = Meeting.objects.select_for_update().select_related("group__municipality").get(pk=meeting.pk)
+        locked = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("group__municipality")
+            .get(pk=meeting.pk)
+        )
         before = list(AgendaItem.objects.filter(meeting=locked).values_list("initiative_id", flat=True))
         after = _set_agenda(meeting=locked, initiatives=list(initiatives))
         audit.record(
@@ -374,7 +417,11 @@ def record_attendance(*, actor: User, meeting: Meeting, present: Iterable[User])
     if set(wanted) - member_ids:
         raise ValidationError(_("Only members of the regiegroep can be recorded as present."))
     with transaction.atomic(durable=True):
-        locked = Meeting.objects.select_for_update().select_related("group__municipality").get(pk=meeting.pk)
+        locked = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("group__municipality")
+            .get(pk=meeting.pk)
+        )
         before = sorted(Attendance.objects.filter(meeting=locked).values_list("member_id", flat=True))
         Attendance.objects.filter(meeting=locked).exclude(member_id__in=wanted).delete()
         for pk in set(wanted) - set(before):
@@ -396,7 +443,11 @@ def save_minutes(*, actor: User, meeting: Meeting, minutes: str) -> Meeting:
     if len(text) > 50_000:
         raise ValidationError({"minutes": _("The minutes are too long.")})
     with transaction.atomic(durable=True):
-        locked = Meeting.objects.select_for_update().select_related("group__municipality").get(pk=meeting.pk)
+        locked = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("group__municipality")
+            .get(pk=meeting.pk)
+        )
         before = locked.minutes
         locked.minutes = text
         locked.save(update_fields=["minutes"])
@@ -568,7 +619,9 @@ def decide(
     try:
         with transaction.atomic(durable=True):
             locked = (
-                Initiative.objects.select_for_update().select_related("rule_version").get(pk=initiative.pk)
+                Initiative.objects.select_for_update(of=("self",))
+                .select_related("rule_version")
+                .get(pk=initiative.pk)
             )
             locked.scheme = initiative.scheme
             locked.municipality = initiative.municipality
