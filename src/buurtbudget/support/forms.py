@@ -25,7 +25,9 @@ class ActieCheckForm(forms.Form):
                 help_text=help_text,
                 choices=SupportNeed.choices,
                 coerce=int,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(
+                    attrs={"class": "utrecht-radio-button utrecht-radio-button--html-input"}
+                ),
             )
         self.fields["note"] = note
 
