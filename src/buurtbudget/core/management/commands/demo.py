@@ -17,7 +17,7 @@ from buurtbudget.tenancy.models import Municipality
 
 
 class Command(BaseCommand):
-    help = "Laadt de demo: Amsterdam en Utrecht met gebieden en een log-in per rol. / Loads the demo data."
+    help = "Loads the demo: Amsterdam and Utrecht with their areas and a verified log-in per role."
 
     def handle(self, *args: Any, **options: Any) -> None:
         municipalities = {m.slug: self._municipality(m) for m in data.MUNICIPALITIES}
