@@ -44,13 +44,14 @@ def read_pabulib(path: str | Path) -> Election:
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"', strict=True)
+    start = 1
     try:
         for row in reader:
-            if not row or (not row[0].strip() and all(not cell.strip() for cell in row)):
-                continue
-            yield reader.line_num, row
+            if row and (row[0].strip() or any(cell.strip() for cell in row)):
+                yield start, row
+            start = reader.line_num + 1
     except csv.Error as error:
-        raise PabulibError(reader.line_num, f"unreadable row ({error})") from None
+        raise PabulibError(start, f"unreadable row, maybe an unclosed quote ({error})") from None
 
 
 def _header(rows: Iterator[tuple[int, list[str]]], section: str, first: str, line: int) -> list[str]:
@@ -81,6 +82,7 @@ def parse_pabulib(text: str) -> Election:
     project_ids: dict[str, Project] = {}
     voter_ids: set[str] = set()
     vote_reader: _VoteReader | None = None
+    meta_lines: dict[str, int] = {}
     for line, row in rows:
         marker = row[0].strip().lower()
         if marker in _SECTIONS and all(not cell.strip() for cell in row[1:]):
@@ -94,7 +96,7 @@ def parse_pabulib(text: str) -> Election:
             if section == "meta":
                 _header(rows, section, "key", line)
             elif section == "projects":
-                _check_meta(meta, line)
+                _check_meta(meta, meta_lines, line)
                 project_columns = _header(rows, section, "project_id", line)
                 if "cost" not in project_columns:
                     raise PabulibError(line + 1, "the PROJECTS header has no 'cost' column")
@@ -111,6 +113,7 @@ def parse_pabulib(text: str) -> Election:
             if key in meta:
                 raise PabulibError(line, f"META key {key!r} appears twice")
             meta[key] = row[1].strip()
+            meta_lines[key] = line
         elif section == "projects":
             project = _project(row, project_columns, line)
             if project.id in project_ids:
@@ -131,14 +134,15 @@ def parse_pabulib(text: str) -> Election:
     return Election(meta, projects, voters, project_columns, vote_columns)
 
 
-def _check_meta(meta: dict[str, str], line: int) -> None:
+def _check_meta(meta: dict[str, str], lines: dict[str, int], end: int) -> None:
     for key in ("budget", "vote_type"):
         if not meta.get(key):
-            raise PabulibError(line, f"META has no {key!r}")
+            raise PabulibError(lines.get(key, end), f"META has no {key!r} (the section ends at line {end})")
     if meta["vote_type"] not in VOTE_TYPES:
-        raise PabulibError(line, f"vote_type {meta['vote_type']!r} is not one of {', '.join(VOTE_TYPES)}")
-    if parse_number(meta["budget"], line, "budget") < 0:
-        raise PabulibError(line, "the budget is negative")
+        problem = f"vote_type {meta['vote_type']!r} is not one of {', '.join(VOTE_TYPES)}"
+        raise PabulibError(lines["vote_type"], problem)
+    if parse_number(meta["budget"], lines["budget"], "budget") < 0:
+        raise PabulibError(lines["budget"], "the budget is negative")
 
 
 def _cells(row: list[str], columns: list[str], line: int, section: str) -> list[str]:

@@ -10,7 +10,7 @@ from buurtbudget.counting.outcome import Outcome
 from buurtbudget.counting.profile import Profile
 from buurtbudget.counting.rules.base import Options, money, outcome, plan_results
 from buurtbudget.counting.rules.mes_batch import run_batch
-from buurtbudget.counting.rules.mes_core import FloatRun, MesData, RoundRecord, run_exact, run_float
+from buurtbudget.counting.rules.mes_core import FloatRun, MesData, RoundRecord, certify, run_exact, run_float
 from buurtbudget.counting.tiebreak import tie_ranks
 
 MES = (
@@ -40,49 +40,93 @@ def mes_data(profile: Profile, options: Options, costs: list[Fraction], default_
     return MesData.build(profile, costs, eligible, ranks)
 
 
+Found = tuple[list[int], Fraction | None]
+DENSE = 8  # below this many budgets, run them all (in one batch) rather than bisect
+
+
+class _Search:
+    """The search over per-voter budgets start + k, k = 0, 1, 2, ... for the first one where `verdict`
+    says stop. `previous` is the outcome at the last budget known to say "go"."""
+
+    def __init__(
+        self,
+        data: MesData,
+        start: Fraction,
+        verdict: Callable[[list[int], Fraction], Verdict],
+        initial: list[int],
+    ) -> None:
+        self.data = data
+        self.start = start
+        self.verdict = verdict
+        self.previous: Found = (initial, None)
+
+    def look(self, order: list[int], k: int) -> Found | None:
+        """Apply the verdict at budget start + k (all earlier budgets said "go")."""
+        b = self.start + k
+        decision = self.verdict(order, b)
+        if decision == "previous":
+            return self.previous
+        if decision == "this":
+            return order, b
+        self.previous = (order, b)
+        return None
+
+    def settle(self, lo_k: int, lo: FloatRun, hi_k: int, hi: FloatRun) -> Found | None:
+        """Look at every budget in (lo_k, hi_k] in order; `lo` is the run at lo_k, `hi` the run at hi_k."""
+        if certify(self.data, lo, hi):  # the same outcome all the way
+            return self.look(hi.order, hi_k)
+        if hi_k - lo_k <= DENSE:
+            budgets = [self.start + k for k in range(lo_k + 1, hi_k)]
+            runs = [
+                r or run_float(self.data, b)
+                for r, b in zip(run_batch(self.data, budgets), budgets, strict=True)
+            ]
+            for k, run in zip(range(lo_k + 1, hi_k + 1), [*runs, hi], strict=True):
+                found = self.look(run.order, k)
+                if found is not None:
+                    return found
+            return None
+        mid_k = (lo_k + hi_k) // 2
+        mid = run_float(self.data, self.start + mid_k, reference=lo)
+        return self.settle(lo_k, lo, mid_k, mid) or self.settle(mid_k, mid, hi_k, hi)
+
+    def run(self) -> Found:
+        lo_k, lo = 0, run_float(self.data, self.start)
+        found = self.look(lo.order, 0)
+        jump = 2 * DENSE
+        while found is None:
+            if jump < 2 * DENSE:  # the outcome changes often here: run the next budgets in one batch
+                budgets = [self.start + lo_k + i for i in range(1, DENSE + 1)]
+                runs = [
+                    r or run_float(self.data, b)
+                    for r, b in zip(run_batch(self.data, budgets), budgets, strict=True)
+                ]
+                stable = all(run.order == lo.order for run in runs)
+                for run in runs:
+                    lo_k += 1
+                    found = found or self.look(run.order, lo_k)
+                lo = runs[-1]
+                jump = 2 * DENSE if stable else DENSE
+                continue
+            hi_k = lo_k + jump
+            hi = run_float(self.data, self.start + hi_k, reference=lo)
+            jump = 2 * jump if certify(self.data, lo, hi) else jump // 4
+            found = self.settle(lo_k, lo, hi_k, hi)
+            lo_k, lo = hi_k, hi
+        return found
+
+
 def scan_budgets(
     data: MesData, start: Fraction, verdict: Callable[[list[int], Fraction], Verdict], initial: list[int]
-) -> tuple[list[int], Fraction | None]:
+) -> Found:
     """Run MES at per-voter budgets start, start + 1, start + 2, ... until `verdict` says to stop, and return
     the outcome it chose with its budget.
 
-    Consecutive budgets are run in batches (run_batch). Where the outcome stays the same, the search tries
-    to jump: a certificate (run_float with a reference) proves that every budget in between gives the same
-    outcome, and the jump doubles after each success. A search over millions of raises thus costs about as
-    many runs as there are changes of outcome, times a logarithm."""
-    previous: tuple[list[int], Fraction | None] = (initial, None)
-    k = 0  # the next budget to look at is start + k
-    width = 2
-    jump = 0
-    base: FloatRun | None = None  # the run at start + k - 1
-    while True:
-        if base is not None and jump >= 2:
-            candidate = run_float(data, start + k - 1 + jump, reference=base)
-            if not candidate.certified:
-                jump //= 2
-                continue
-            k += jump
-            base = candidate
-            jump *= 2
-            if verdict(base.order, start + k - 1) == "this":
-                return base.order, start + k - 1
-            continue
-        budgets = [start + k + i for i in range(width)]
-        runs = [run or run_float(data, b) for run, b in zip(run_batch(data, budgets), budgets, strict=True)]
-        for run, b in zip(runs, budgets, strict=True):
-            decision = verdict(run.order, b)
-            if decision == "previous":
-                return previous
-            if decision == "this":
-                return run.order, b
-            previous = (run.order, b)
-        stable = all(run.order == runs[0].order for run in runs) and (
-            base is None or base.order == runs[0].order
-        )
-        base = runs[-1]
-        k += width
-        jump = 2 * width if stable else 0
-        width = min(2 * width, 16)
+    The search does not step by one: it doubles its stride while certificates (see `certify`) show that
+    every budget in between gives the same outcome, and bisects a stride where they do not; short
+    stretches are run in one batch. Millions of raises cost about as many runs as there are changes of
+    outcome, times a logarithm."""
+    return _Search(data, start, verdict, initial).run()
 
 
 def pabutools_verdict(data: MesData, budget: Fraction) -> Callable[[list[int], Fraction], Verdict]:

@@ -64,11 +64,46 @@ class MesData:
 
 @dataclass(slots=True)
 class FloatRun:
+    """The outcome of one run and what a certificate needs: per round the winner's rho / cost (float, with
+    its error bound, and exact where computed), the plans looked at besides the winner (with a lower bound
+    of their rho / cost, and exact values where computed), and `cutoff`, below which every plan not looked
+    at would have been looked at."""
+
     order: list[int]
-    afford: list[float]  # the winner's rho / cost per round
+    afford: list[float]
     afford_err: list[float]
-    exact: list[Fraction | None]  # the winner's exact rho / cost, where it was computed
-    certified: bool = False  # the outcome is constant between the reference budget and this one
+    exact: list[Fraction | None]
+    cutoff: list[float] = field(default_factory=list)
+    others: list[list[tuple[int, float, Fraction | None]]] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return len(self.cutoff) == len(self.order) + 1
+
+
+def certify(data: MesData, earlier: FloatRun, later: FloatRun) -> bool:
+    """Whether every per-voter budget between those of `earlier` and `later` gives the same run.
+
+    Within one sequence of winners, raising the budget only raises every voter's money in every round, so
+    every plan's rho / cost only falls. If in every round each other plan's value at the later budget is
+    above the winner's value at the earlier budget (or equal with the winner first in the tie-break), the
+    winner wins that round at every budget in between; plans unaffordable at the later budget are
+    unaffordable at every lower one."""
+    if earlier.order != later.order or not later.complete:
+        return False
+    for r, s in enumerate(later.order):
+        threshold = earlier.afford[r] + earlier.afford_err[r]
+        if threshold > later.cutoff[r]:
+            return False
+        for q, low, exact in later.others[r]:
+            if low > threshold:
+                continue
+            reference = earlier.exact[r]
+            if exact is None or reference is None:
+                return False
+            if exact < reference or (exact == reference and data.ranks[q] < data.ranks[s]):
+                return False
+    return True
 
 
 def _waterfill(
@@ -246,45 +281,21 @@ class _FloatMes:
         self.errors[rich] += rho_err + 2 * EPS * (float(self.b) + rho)
 
 
-def _still_behind(
-    run: _FloatMes,
-    candidates: list[tuple[float, float, int, float, float]],
-    exact_prices: dict[int, tuple[Fraction, IntArray, IntArray]],
-    best: int,
-    threshold: float,
-    reference_exact: Fraction | None,
-) -> bool:
-    """Whether every other plan's rho / cost here is above the winner's at the reference budget (or equal
-    and behind it in the tie-break): then, as prices only fall when budgets rise, the winner wins throughout."""
-    data = run.data
-    for a, a_err, q, rho, rho_err in candidates:
-        if q == best or a - a_err > threshold:
-            continue
-        if reference_exact is None:
-            return False
-        if q not in exact_prices:
-            exact_prices[q] = run.exact_price(q, rho, rho_err)
-        exact = exact_prices[q][0] / data.costs[q]
-        if exact < reference_exact or (exact == reference_exact and data.ranks[q] < data.ranks[best]):
-            return False
-    return True
-
-
 def run_float(data: MesData, b: Fraction, reference: FloatRun | None = None) -> FloatRun:
     """One MES run in float64, exact where floats cannot decide. With `reference` (a run at a lower budget),
-    also certify that every budget in between gives the same outcome (see `FloatRun.certified`)."""
+    the run also looks at every plan that could fall to the reference's winning values, so that
+    `certify(data, reference, result)` can decide."""
     run = _FloatMes(data, b)
     lower = {p: 1.0 / data.total_weight[p] * (1 - 4 * EPS) for p in data.eligible}
     remaining = list(data.eligible)
-    afford: list[float] = []
-    afford_err: list[float] = []
-    exact_afford: list[Fraction | None] = []
-    certified = reference is not None
+    result = FloatRun([], [], [], [])
     while True:
         r = len(run.winners)
         threshold = -math.inf
+        reference_exact: Fraction | None = None
         if reference is not None and r < len(reference.order):
             threshold = reference.afford[r] + reference.afford_err[r]
+            reference_exact = reference.exact[r]
         remaining.sort(key=lower.__getitem__)
         best_a = math.inf
         best_err = 0.0
@@ -292,8 +303,10 @@ def run_float(data: MesData, b: Fraction, reference: FloatRun | None = None) -> 
         exact_prices: dict[int, tuple[Fraction, IntArray, IntArray]] = {}
         kept: list[int] = []
         budgets = run.budgets
+        cutoff = math.inf
         for i, p in enumerate(remaining):
             if lower[p] > max(best_a + best_err, threshold):
+                cutoff = max(best_a + best_err, threshold)
                 kept.extend(remaining[i:])
                 break
             groups = data.groups[p]
@@ -320,11 +333,12 @@ def run_float(data: MesData, b: Fraction, reference: FloatRun | None = None) -> 
             if a < best_a:
                 best_a, best_err = a, a_err
         remaining = kept
-        if reference is not None and (r >= len(reference.order)) != (not candidates):
-            certified = False
+        result.cutoff.append(cutoff)
         if not candidates:
-            return FloatRun(run.winners, afford, afford_err, exact_afford, certified)
-        near = [c for c in candidates if c[0] - c[1] <= best_a + best_err]
+            return result
+        near = [c for c in candidates if c[0] - c[1] <= max(best_a + best_err, threshold)]
+        if reference_exact is None:  # exact values only help a certificate against an exact reference
+            near = [c for c in near if c[0] - c[1] <= best_a + best_err]
         exact: tuple[Fraction, IntArray, IntArray] | None = None
         if len(near) == 1 and near[0][2] not in exact_prices:
             best, best_rho, best_rho_err = near[0][2], near[0][3], near[0][4]
@@ -339,13 +353,21 @@ def run_float(data: MesData, b: Fraction, reference: FloatRun | None = None) -> 
             best_rho, best_rho_err = float(exact[0]), EPS * float(exact[0])
             best_a = float(exact[0] / data.costs[best])
             best_err = 4 * EPS * best_a
-        if reference is not None and certified:
-            certified = reference.order[r] == best and _still_behind(
-                run, candidates, exact_prices, best, threshold, reference.exact[r]
-            )
-        afford.append(best_a)
-        afford_err.append(best_err)
-        exact_afford.append(exact[0] / data.costs[best] if exact is not None else None)
+        result.afford.append(best_a)
+        result.afford_err.append(best_err)
+        result.exact.append(exact[0] / data.costs[best] if exact is not None else None)
+        result.others.append(
+            [
+                (
+                    c[2],
+                    c[0] - c[1],
+                    exact_prices[c[2]][0] / data.costs[c[2]] if c[2] in exact_prices else None,
+                )
+                for c in candidates
+                if c[2] != best
+            ]
+        )
+        result.order.append(best)
         remaining.remove(best)
         run.pay(best, best_rho, best_rho_err, exact)
 
