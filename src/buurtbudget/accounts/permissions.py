@@ -39,13 +39,23 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "staff.view_dashboard",
             "support.assign_official",
             "support.view_notes",
+            "cocreation.manage",
+            "community.oversee",
         }
     ),
     Role.PAYER: frozenset({"payments.approve", "staff.view_dashboard"}),
     Role.TREASURER: frozenset({"payments.approve", "payments.export", "ledger.view", "staff.view_dashboard"}),
     Role.SUPPORT_PARTY: frozenset({"initiatives.support"}),
-    Role.RESIDENTS_GROUP: frozenset({"community.manage_own"}),
-    Role.DISTRICT_OFFICER: frozenset({"rounds.manage", "areas.view_staff", "staff.view_dashboard"}),
+    Role.RESIDENTS_GROUP: frozenset({"community.manage_own", "cocreation.participate"}),
+    Role.DISTRICT_OFFICER: frozenset(
+        {
+            "rounds.manage",
+            "areas.view_staff",
+            "staff.view_dashboard",
+            "cocreation.participate",
+            "community.oversee",
+        }
+    ),
     Role.AUDITOR: frozenset({"audit.view", "ledger.view", "staff.view_dashboard"}),
 }
 

@@ -16,5 +16,7 @@ urlpatterns = [
     path("<slug:gemeente>/buurtbudget/", include("buurtbudget.rounds.urls")),
     path("<slug:gemeente>/stemmen/", include("buurtbudget.voting.urls")),
     path("<slug:gemeente>/raadpleging/", include("buurtbudget.consultations.urls")),
+    path("<slug:gemeente>/cocreatie/", include("buurtbudget.cocreation.urls")),
+    path("<slug:gemeente>/bewonersgroep/", include("buurtbudget.community.urls")),
     path("<slug:gemeente>/beheer/", include("buurtbudget.core.staff_urls")),
 ]

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "buurtbudget.notifications",
     "buurtbudget.support",
     "buurtbudget.accountability",
+    "buurtbudget.cocreation",
+    "buurtbudget.community",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CocreationConfig(AppConfig):
+    name = "buurtbudget.cocreation"
+    verbose_name = "Co-creatie"

@@ -1,0 +1,84 @@
+"""Forms of the co-creation page: they only read and check input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buurtbudget.schemes.models import DEFAULT_RULES
+
+from .models import ProposalKind
+
+
+def parse_rule_value(rule_key: str, text: str) -> Any:
+    """Turn what someone typed into the type the rule stores (whole numbers, yes/no, lists)."""
+    default = DEFAULT_RULES.get(rule_key)
+    text = (text or "").strip()
+    if isinstance(default, bool):
+        lowered = text.lower()
+        if lowered in {"ja", "yes", "true", "1"}:
+            return True
+        if lowered in {"nee", "no", "false", "0"}:
+            return False
+        raise forms.ValidationError(_("Enter yes or no."))
+    if isinstance(default, int):
+        try:
+            return int(text)
+        except ValueError:
+            raise forms.ValidationError(_("Enter a whole number.")) from None
+    if isinstance(default, list):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
+class ProposalForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What do you propose?"), choices=ProposalKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    explanation = forms.CharField(
+        label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    rule_key = forms.ChoiceField(
+        label=_("Rule (for a rule change)"),
+        choices=[("", "—"), *[(key, key) for key in DEFAULT_RULES]],
+        required=False,
+    )
+    proposed_value = forms.CharField(
+        label=_("New value (for a rule change)"),
+        help_text=_("Amounts in cents; yes or no; lists separated by commas."),
+        required=False,
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on (for a phase)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on (for a phase)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == ProposalKind.RULE:
+            key = data.get("rule_key") or ""
+            if not key:
+                self.add_error("rule_key", _("Choose the rule you want to change."))
+            else:
+                try:
+                    data["proposed_value"] = parse_rule_value(key, data.get("proposed_value", ""))
+                except forms.ValidationError as error:
+                    self.add_error("proposed_value", error)
+        return data
+
+
+class ResponseForm(forms.Form):
+    agrees = forms.TypedChoiceField(
+        label=_("Your answer"),
+        choices=[("yes", _("I agree")), ("no", _("I disagree"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (needed when you disagree)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )

@@ -1,0 +1,53 @@
+"""Reading co-creations: the public page (process, participants, proposals with their answers, the log)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from buurtbudget.tenancy.models import Municipality
+
+from .models import Agreement, CoCreationProcess, LogEntry, Participant, Proposal
+
+
+@dataclass(frozen=True)
+class PublicCoCreation:
+    process: CoCreationProcess
+    participants: list[Participant]
+    proposals: list[Proposal]
+    log: list[LogEntry]
+
+
+def process_by_scheme_slug(*, municipality: Municipality, slug: str) -> CoCreationProcess | None:
+    return (
+        CoCreationProcess.objects.filter(municipality=municipality, scheme__slug=slug)
+        .select_related("scheme", "scheme__area", "municipality")
+        .first()
+    )
+
+
+def public_view(*, process: CoCreationProcess) -> PublicCoCreation:
+    """Everything the public page shows, in a fixed number of queries. Names only of those who consented
+    (see Participant.public_label); never e-mail addresses."""
+    participants = list(
+        Participant.objects.filter(process=process).select_related("user").order_by("side", "added_at", "pk")
+    )
+    by_pk = {p.pk: p for p in participants}
+    proposals = list(
+        Proposal.objects.filter(process=process)
+        .prefetch_related(Prefetch("agreements", queryset=Agreement.objects.order_by("created_at", "pk")))
+        .order_by("created_at", "pk")
+    )
+    for proposal in proposals:
+        proposal.proposed_by = by_pk[proposal.proposed_by_id]
+        for agreement in proposal.agreements.all():
+            agreement.participant = by_pk[agreement.participant_id]
+    proposals_by_pk = {p.pk: p for p in proposals}
+    log = list(LogEntry.objects.filter(process=process).order_by("created_at", "pk"))
+    for entry in log:
+        if entry.participant_id is not None:
+            entry.participant = by_pk[entry.participant_id]
+        if entry.proposal_id is not None:
+            entry.proposal = proposals_by_pk[entry.proposal_id]
+    return PublicCoCreation(process=process, participants=participants, proposals=proposals, log=log)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CommunityConfig(AppConfig):
+    name = "buurtbudget.community"
+    verbose_name = "Gemeenschapsbudget"

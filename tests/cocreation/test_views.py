@@ -1,0 +1,97 @@
+"""The published co-creation page: the log without personal data, and participants acting on it."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from buurtbudget.cocreation import services
+from buurtbudget.cocreation.models import Proposal, ProposalKind, ProposalStatus
+from tests.factories import UserFactory
+from tests.factories.community import cocreation_process, district_officer
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(c: Any, suffix: str = "") -> str:
+    return f"/{c.process.municipality.slug}/cocreatie/{c.process.scheme.slug}/{suffix}"
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_log_is_published_without_personal_data() -> None:
+    c = cocreation_process(representatives=1)
+    proposal = services.propose(
+        actor=c.officer,
+        process=c.process,
+        kind=ProposalKind.RULE,
+        title="Hogere grens",
+        rule_key="consultation_threshold_cents",
+        proposed_value=1_500_000,
+    )
+    services.respond(actor=c.representatives[0], proposal=proposal, agrees=True, comment="Akkoord")
+    html = Client().get(_url(c)).content.decode()
+    assert "Hogere grens" in html and "Akkoord" in html and "consultation_threshold_cents" in html
+    assert "aangenomen" in html.lower()
+    for person in (c.officer, *c.representatives):
+        assert person.email not in html and person.name not in html
+    assert "vertegenwoordiger" in html.lower()
+
+
+def test_names_are_shown_only_with_consent() -> None:
+    c = cocreation_process(representatives=1, show_names=True)
+    html = Client().get(_url(c)).content.decode()
+    assert c.representatives[0].name in html
+    assert c.officer.name not in html and c.representatives[0].email not in html
+
+
+def test_a_participant_proposes_on_the_page_and_sees_a_clear_error() -> None:
+    c = cocreation_process(representatives=1)
+    client = _client(c.representatives[0])
+    assert "Voorstel doen" in client.get(_url(c)).content.decode()
+    bad = client.post(
+        _url(c, "voorstel/"),
+        {
+            "kind": "rule",
+            "title": "Plafond",
+            "rule_key": "support_party_cap_percent",
+            "proposed_value": "veel",
+        },
+    )
+    assert bad.status_code == 400 and "heel getal" in bad.content.decode()
+    assert not Proposal.objects.exists()
+    done = client.post(
+        _url(c, "voorstel/"),
+        {"kind": "rule", "title": "Plafond", "rule_key": "support_party_cap_percent", "proposed_value": "6"},
+    )
+    assert done.status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.proposed_value == 6 and proposal.status == ProposalStatus.OPEN
+    agreed = _client(c.officer).post(_url(c, f"voorstel/{proposal.pk}/reactie/"), {"agrees": "yes"})
+    assert agreed.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ADOPTED
+
+
+def test_outsiders_cannot_propose_or_answer() -> None:
+    c = cocreation_process(representatives=1)
+    proposal = services.propose(actor=c.officer, process=c.process, kind=ProposalKind.THEME, title="Groen")
+    for outsider in (UserFactory(), district_officer(c.process.municipality)):
+        client = _client(outsider)
+        assert "Voorstel doen" not in client.get(_url(c)).content.decode()
+        assert client.post(_url(c, "voorstel/"), {"kind": "theme", "title": "x"}).status_code == 403
+        assert client.post(_url(c, f"voorstel/{proposal.pk}/reactie/"), {"agrees": "yes"}).status_code == 403
+    assert Proposal.objects.count() == 1
+
+
+def test_a_co_creation_of_another_municipality_is_not_found() -> None:
+    c = cocreation_process(representatives=0)
+    other = cocreation_process(representatives=0)
+    assert (
+        Client().get(f"/{other.process.municipality.slug}/cocreatie/{c.process.scheme.slug}/").status_code
+        == 404
+    )
