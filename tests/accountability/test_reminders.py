@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from buurtbudget.accountability.models import DeadlineReminder
 from buurtbudget.accountability.tasks import send_deadline_reminders
+from buurtbudget.audit.models import AuditEvent
+from buurtbudget.initiatives.models import InitiativeStatus as S
 from tests.factories.accountability import awarded_initiative
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +54,15 @@ def test_reminders_before_and_after_the_deadlines_are_sent_once(django_capture_o
 
     # Three days before, then after the deadline: one more each.
     assert _run(ends - dt.timedelta(days=2), django_capture_on_commit_callbacks) == 1
+    assert _run(ends - dt.timedelta(days=1), django_capture_on_commit_callbacks) == 0
+    initiative.refresh_from_db()
+    assert initiative.status == S.IN_EXECUTION
     assert _run(ends + dt.timedelta(days=1), django_capture_on_commit_callbacks) == 1
+    # Once the execution term has ended, the initiative moves on to accounting due, by the system.
+    initiative.refresh_from_db()
+    assert initiative.status == S.ACCOUNTING_DUE
+    event = AuditEvent.objects.get(action="initiatives.initiative.execution_term_ended")
+    assert event.actor is None
     assert _run(ends + dt.timedelta(days=2), django_capture_on_commit_callbacks) == 0
     stages = list(
         DeadlineReminder.objects.filter(kind="execution").order_by("pk").values_list("stage", flat=True)

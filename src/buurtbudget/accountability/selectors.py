@@ -169,6 +169,15 @@ def reminders_due(*, today: dt.date) -> list[DueReminder]:
     return due
 
 
+def execution_ended(*, today: dt.date) -> list[Initiative]:
+    """Initiatives still in execution whose execution term ended before `today`."""
+    return list(
+        Initiative.objects.filter(status=S.IN_EXECUTION, execution_ends_on__lt=today)
+        .select_related("municipality")
+        .order_by("pk")
+    )
+
+
 # The budget manager's overview --------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from buurtbudget.accounts.models import User
 from buurtbudget.audit import services as audit
 from buurtbudget.contrib.uploads import UploadRejected, check_document
+from buurtbudget.initiatives import services as initiatives
 from buurtbudget.initiatives.lifecycle import INITIATIVE_MACHINE, MANAGE_OWN, SETTLE
 from buurtbudget.initiatives.models import Initiative
 from buurtbudget.initiatives.models import InitiativeStatus as S
@@ -366,7 +367,8 @@ def settle(*, actor: User, initiative: Initiative, clawback_cents: int = 0, reas
 
 def send_deadline_reminders(*, today: dt.date | None = None) -> int:
     """E-mail the people involved before (14 and 3 days) and after the execution and accounting deadlines,
-    once per deadline and stage: rerunning the task (the same day or later) sends nothing twice. Returns the reminders sent."""
+    once per deadline and stage: rerunning the task (the same day or later) sends nothing twice. Then
+    initiatives whose execution term has ended move on to accounting due. Returns the reminders sent."""
     day = today or timezone.localdate()
     sent = 0
     for due in selectors.reminders_due(today=day):
@@ -405,4 +407,18 @@ def send_deadline_reminders(*, today: dt.date | None = None) -> int:
         except IntegrityError:
             continue  # this stage of this deadline was reminded about before
         sent += 1
+    end_execution_terms(today=day)
     return sent
+
+
+def end_execution_terms(*, today: dt.date) -> int:
+    """Initiatives whose execution term has ended move on to accounting due (the initiatives lifecycle's
+    `execution_term_ended`, by the system). Returns how many moved."""
+    moved = 0
+    for initiative in selectors.execution_ended(today=today):
+        try:
+            initiatives.move(actor=None, initiative=initiative, name="execution_term_ended")
+        except TransitionNotAllowed:
+            continue  # moved meanwhile, or the term was extended
+        moved += 1
+    return moved
