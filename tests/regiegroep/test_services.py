@@ -300,6 +300,17 @@ def test_a_failed_award_gives_the_money_back(group, initiative, monkeypatch) -> 
     assert decision.voucher != voucher and decision.voucher.status == "issued"
 
 
+def test_a_losing_concurrent_award_leaves_the_winners_voucher_alone(group, initiative) -> None:  # type: ignore[no-untyped-def]
+    # Two requests award the same initiative at once: both get the same voucher (same idempotency key); the
+    # second then finds the initiative decided. Its clean-up must not cancel the voucher the first one holds.
+    at = meeting(group, agenda=[initiative])
+    decision = _decide(group, at, initiative)
+    services._undo_voucher(actor=group.chair, voucher=decision.voucher)
+    decision.voucher.refresh_from_db()
+    assert decision.voucher.status == "issued"
+    assert voucher_selectors.balance_cents(decision.voucher) == 150_000
+
+
 # Consultation before deciding ---------------------------------------------------------------------------
 
 

@@ -689,6 +689,10 @@ def decide(
 
 
 def _undo_voucher(*, actor: Any, voucher: Voucher) -> None:
+    """Return the money of a voucher whose award was not recorded. A voucher that a recorded decision holds
+    stays: a concurrent request for the same award (same idempotency key) won the race and uses it."""
+    if Decision.objects.filter(voucher=voucher).exists():
+        return
     try:
         cancelled = vouchers.cancel_voucher(
             voucher=voucher, actor=actor, reason="Besluit niet vastgelegd / decision not recorded"
