@@ -24,6 +24,7 @@ class _Batch:
     columns: list[int]  # positions in the caller's list of budgets
     budgets: FloatArray  # columns x groups
     errors: FloatArray  # columns x groups: error bound of each budget
+    worst: FloatArray  # per column: the largest of its errors
     start: FloatArray  # the budget per voter of each column
     lower: dict[int, float]  # lower bound of rho / cost per plan, valid for every column
     remaining: list[int]
@@ -44,10 +45,11 @@ def _waterfill(
     x: FloatArray, ws: FloatArray, es: FloatArray, cost: float, weight: float, unit: bool
 ) -> tuple[FloatArray, FloatArray, BoolArray]:
     """Per run (row of x): the price, its error bound and whether a supporter's money is too close to call.
-    `es` bounds the errors of x; `unit`: every supporter group has weight 1 (counting beats a product)."""
+    `es` bounds the errors of x, either per entry or (1-d) one bound per run; `unit`: every supporter group
+    has weight 1 (counting beats a product)."""
     t = x.shape[0]
     rho = np.full(t, cost / weight)
-    e_max = es.max(axis=1)
+    e_max = es if es.ndim == 1 else es.max(axis=1)
     poor = x < rho[:, None]
     poor_weight = _weight_of(poor, ws, unit)
     if not poor_weight.any():
@@ -66,7 +68,7 @@ def _waterfill(
         poor_weight = new_weight
     else:
         return rho, rho, np.ones(t, dtype=bool)
-    paid_err = np.where(poor, es, 0.0) @ ws
+    paid_err = poor_weight * es if es.ndim == 1 else np.where(poor, es, 0.0) @ ws
     err = (paid_err + (poor_weight + 2) * EPS * (paid + cost)) / np.maximum(rest, 1.0) + EPS * rho
     lowest_rich = np.where(poor, np.inf, x).min(axis=1)
     highest_poor = below.max(axis=1)
@@ -84,6 +86,7 @@ def run_batch(data: MesData, budgets: list[Fraction]) -> list[FloatRun | None]:
         columns=list(range(len(budgets))),
         budgets=np.repeat(start[:, None], data.n_groups, axis=1),
         errors=np.repeat(4 * EPS * start[:, None], data.n_groups, axis=1),
+        worst=4 * EPS * start,
         start=start,
         lower={p: 1.0 / data.total_weight[p] * (1 - 4 * EPS) for p in data.eligible},
         remaining=list(data.eligible),
@@ -118,15 +121,20 @@ def _advance(data: MesData, batch: _Batch, results: list[FloatRun | None]) -> li
             groups = data.groups[p]
             ws = data.weights[p]
             x = np.take(batch.budgets, groups, axis=1)
-            es = np.take(batch.errors, groups, axis=1)
             total = x @ ws
             cost = data.cost_float[p]
-            total_err = es @ ws + (len(groups) + 2) * EPS * total
+            weight = float(data.total_weight[p])
+            # First with one error bound per run (cheap); where that cannot decide, per supporter.
+            total_err = weight * batch.worst + (len(groups) + 2) * EPS * total
+            rho, rho_err, close = _waterfill(x, ws, batch.worst, cost, weight, data.unit[p])
+            if (close | (np.abs(total - cost) <= total_err)).any():
+                es = np.take(batch.errors, groups, axis=1)
+                total_err = es @ ws + (len(groups) + 2) * EPS * total
+                rho, rho_err, close = _waterfill(x, ws, es, cost, weight, data.unit[p])
             short = total < cost - total_err
             if short.all():
                 continue  # unaffordable in every run, and budgets only fall
             eject |= ~short & (total <= cost + total_err)
-            rho, rho_err, close = _waterfill(x, ws, es, cost, float(data.total_weight[p]), data.unit[p])
             eject |= close & ~short
             a = np.where(short, np.inf, rho / cost)
             a_err = np.where(short, 0.0, rho_err / cost + 2 * EPS * a)
@@ -169,6 +177,7 @@ def _split(
         columns=[batch.columns[j] for j in picked.tolist()],
         budgets=batch.budgets[picked],
         errors=batch.errors[picked],
+        worst=batch.worst[picked],
         start=batch.start[picked],
         lower=dict(batch.lower),
         remaining=list(batch.remaining),
@@ -195,7 +204,9 @@ def _pay(
         poor = x <= rho[:, None]
         batch.budgets[:, groups] = np.where(poor, 0.0, x - rho[:, None])
         step = (rho_err + 2 * EPS * (batch.start + rho))[:, None]
-        batch.errors[:, groups] = np.where(poor, 0.0, np.take(batch.errors, groups, axis=1) + step)
+        updated = np.where(poor, 0.0, np.take(batch.errors, groups, axis=1) + step)
+        batch.errors[:, groups] = updated
+        batch.worst = np.maximum(batch.worst, updated.max(axis=1))
         batch.order.append(winner)
         batch.afford.append(a)
         batch.afford_err.append(a_err)

@@ -1,0 +1,172 @@
+"""Benchmark of the counting engine against pabutools 1.2.3, measured in the same run.
+
+Run from the repository root: `python bench/bench_counting.py` (make bench). It prints
+
+1. for Warszawa 2026, Kraków 2021 and Wrocław 2017 and each rule: our time, pabutools' time, the ratio, our
+   and pabutools' peak memory, and the time to only parse the file (ours);
+2. for every shared file: the slowest of our rules and the largest peak memory.
+
+Every measurement runs in its own subprocess, so peak memory (ru_maxrss of that process) belongs to one
+rule. pabutools runs are capped in time (BENCH_PABUTOOLS_CAP seconds, default 600) and memory (9 GB); a
+capped run is reported as "> N s". Times are CPU-bound wall-clock times of the rule alone, without parsing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PABULIB = ROOT.parent / "shared" / "pabulib"
+FILES = ["Poland_Warszawa_2026.pb", "Poland_Krakow_2021.pb", "Poland_Wroclaw_2017.pb"]
+RULES = ["greedy", "mes", "mes-add1", "phragmen", "official"]
+ALL_RULES = ["greedy", "mes", "mes-add1", "mes-add1-greedy", "phragmen", "official", "greedy-remainder"]
+CAP = float(os.environ.get("BENCH_PABUTOOLS_CAP", "600"))
+MEMORY_CAP = 9 * 1024**3
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker_ours(path: str, rules: list[str]) -> dict[str, object]:
+    sys.path.insert(0, str(ROOT / "src"))
+    from buurtbudget.counting import count, read_pabulib
+    from buurtbudget.counting.rules import RULES as KNOWN
+
+    started = time.perf_counter()
+    election = read_pabulib(path)
+    parse = time.perf_counter() - started
+    times: dict[str, float | None] = {}
+    for rule in rules:
+        if election.vote_type not in KNOWN[rule].vote_types:
+            times[rule] = None
+            continue
+        started = time.perf_counter()
+        count(election, rule)
+        times[rule] = time.perf_counter() - started
+    return {"parse": parse, "times": times, "peak_mb": peak_mb()}
+
+
+def worker_pabutools(path: str, rule: str) -> dict[str, object]:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+    from pabutools.election import Cost_Sat, parse_pabulib
+    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares, sequential_phragmen
+
+    started = time.perf_counter()
+    instance, profile = parse_pabulib(path)
+    parse = time.perf_counter() - started
+    started = time.perf_counter()
+    if rule == "greedy":
+        greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
+    elif rule == "mes":
+        method_of_equal_shares(instance, profile, sat_class=Cost_Sat)
+    elif rule == "mes-add1":
+        method_of_equal_shares(instance, profile, sat_class=Cost_Sat, voter_budget_increment=1)
+    elif rule == "phragmen":
+        sequential_phragmen(instance, profile)
+    return {"parse": parse, "time": time.perf_counter() - started, "peak_mb": peak_mb()}
+
+
+def spawn(args: list[str], timeout: float | None) -> dict[str, object] | None:
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, *args], capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def vote_type(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        if line.startswith("vote_type;"):
+            return line.split(";", 1)[1].strip()
+    return ""
+
+
+def seconds(value: float) -> str:
+    return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+
+
+def main_table() -> None:
+    print("Counting engine vs pabutools 1.2.3 (same machine, same run; times without parsing)")
+    print(f"pabutools capped at {CAP:.0f} s and 9 GB per rule; 'official' has no pabutools counterpart.\n")
+    header = (
+        f"{'file':<24} {'rule':<9} {'ours':>9} {'pabutools':>11} {'ratio':>9} "
+        f"{'our peak':>9} {'pabu peak':>10} {'our parse':>10} {'ours/parse':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name in FILES:
+        path = PABULIB / name
+        approval = vote_type(path) in ("approval", "choose-1")
+        for rule in RULES:
+            if rule == "phragmen" and not approval:
+                print(f"{name[:-3]:<24} {rule:<9} {'n/a: phragmen needs approval ballots':>40}")
+                continue
+            ours = spawn(["--worker-ours", str(path), rule], timeout=None)
+            assert ours is not None and "error" not in ours, ours
+            our_time = ours["times"][rule]
+            parse = float(ours["parse"])
+            theirs_text, ratio_text, their_peak = "-", "-", "-"
+            if rule != "official":
+                theirs = spawn(["--worker-pabutools", str(path), rule], timeout=CAP)
+                if theirs is None:
+                    theirs_text, ratio_text = f"> {CAP:.0f} s", f"> {CAP / our_time:.0f}x"
+                elif "error" in theirs:
+                    theirs_text, ratio_text = "failed", str(theirs["error"])[:30]
+                else:
+                    their_time = float(theirs["time"])
+                    theirs_text, ratio_text = seconds(their_time), f"{their_time / our_time:.0f}x"
+                    their_peak = f"{float(theirs['peak_mb']):.0f} MB"
+            print(
+                f"{name[:-3]:<24} {rule:<9} {seconds(our_time):>9} {theirs_text:>11} {ratio_text:>9} "
+                f"{float(ours['peak_mb']):>6.0f} MB {their_peak:>10} {seconds(parse):>10} "
+                f"{our_time / parse:>9.2f}x",
+                flush=True,
+            )
+
+
+def sweep() -> None:
+    print("\nEvery rule on every shared file (ours; the slowest rule and the peak memory of one process)")
+    slowest_overall = 0.0
+    biggest = 0.0
+    for path in sorted(PABULIB.glob("*.pb")):
+        ours = spawn(["--worker-ours", str(path), *ALL_RULES], timeout=None)
+        assert ours is not None and "error" not in ours, ours
+        times = {rule: t for rule, t in ours["times"].items() if t is not None}
+        rule, slowest = max(times.items(), key=lambda item: item[1])
+        peak = float(ours["peak_mb"])
+        slowest_overall = max(slowest_overall, slowest)
+        biggest = max(biggest, peak)
+        print(f"  {path.stem:<58} slowest {rule:<16} {seconds(slowest):>9}  peak {peak:6.0f} MB", flush=True)
+    verdict = "yes" if slowest_overall < 2 and biggest < 1024 else "NO"
+    print(f"All under 2 s and 1 GB: {verdict} (slowest {seconds(slowest_overall)}, peak {biggest:.0f} MB)")
+
+
+def main() -> int:
+    if sys.argv[1:2] == ["--worker-ours"]:
+        print(json.dumps(worker_ours(sys.argv[2], sys.argv[3:])))
+        return 0
+    if sys.argv[1:2] == ["--worker-pabutools"]:
+        print(json.dumps(worker_pabutools(sys.argv[2], sys.argv[3])))
+        return 0
+    if not PABULIB.is_dir():
+        print(f"The shared elections are missing ({PABULIB}); nothing to measure.")
+        return 0
+    main_table()
+    sweep()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
