@@ -103,3 +103,15 @@ def test_the_work_queue_shows_overdue_initiatives_first(group, initiative) -> No
         user=group.manager, municipality=group.scheme.municipality, today=MONDAY + dt.timedelta(days=30)
     )
     assert manager_queue.manages and [row.initiative for row in manager_queue.overdue] == [initiative]
+
+
+def test_the_reminders_and_consultation_closing_are_scheduled_daily(settings) -> None:  # type: ignore[no-untyped-def]
+    from buurtbudget.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {job["task"]: job["schedule"] for job in settings.CELERY_BEAT_SCHEDULE.values()}
+    for task in (
+        "buurtbudget.regiegroep.tasks.send_decision_reminders",
+        "buurtbudget.consultations.tasks.close_due_consultations",
+    ):
+        assert task in app.tasks and scheduled[task] <= 24 * 60 * 60

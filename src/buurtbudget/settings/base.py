@@ -182,6 +182,18 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# Daily jobs for `celery beat`: reminders about overdue regiegroep decisions (once a day per initiative,
+# however often this runs) and closing consultations whose period is over.
+CELERY_BEAT_SCHEDULE = {
+    "regiegroep-decision-reminders": {
+        "task": "buurtbudget.regiegroep.tasks.send_decision_reminders",
+        "schedule": 24 * 60 * 60,
+    },
+    "consultations-close-due": {
+        "task": "buurtbudget.consultations.tasks.close_due_consultations",
+        "schedule": 24 * 60 * 60,
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
