@@ -95,3 +95,24 @@ def test_a_co_creation_of_another_municipality_is_not_found() -> None:
         Client().get(f"/{other.process.municipality.slug}/cocreatie/{c.process.scheme.slug}/").status_code
         == 404
     )
+
+
+def test_the_public_page_does_not_query_per_proposal() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = cocreation_process(representatives=1)
+    services.propose(actor=c.officer, process=c.process, kind=ProposalKind.THEME, title="Eerste")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(_url(c)).status_code == 200
+        return len(captured)
+
+    one = count()
+    for n in range(3):
+        proposal = services.propose(
+            actor=c.officer, process=c.process, kind=ProposalKind.THEME, title=f"T{n}"
+        )
+        services.respond(actor=c.representatives[0], proposal=proposal, agrees=True)
+    assert count() == one

@@ -59,3 +59,76 @@ def test_the_public_group_page_shows_money_but_no_members() -> None:
     other = community_budget()
     assert Client().get(f"/{other.group.municipality.slug}/bewonersgroep/{c.group.pk}/").status_code == 404
     assert UserFactory()  # anyone may read it, no log-in needed
+
+
+def test_a_member_allocates_on_the_groups_page_and_sees_a_clear_refusal() -> None:
+    c = community_budget(amount_cents=1_000_000)
+    url = f"/{c.group.municipality.slug}/bewonersgroep/{c.group.pk}/beheer/"
+    client = _client(c.chair)
+    assert "Verdelen" in client.get(url).content.decode()
+    too_much = client.post(
+        url + "activiteit/",
+        {"budget": c.budget.pk, "kind": "support", "name": "Administratie", "amount": "800,01"},
+    )
+    assert too_much.status_code == 400
+    assert "hoogstens 8% van het gemeenschapsbudget" in too_much.content.decode()
+    ok = client.post(
+        url + "activiteit/",
+        {"budget": c.budget.pk, "kind": "activity", "name": "Buurtfeest", "amount": "300,00"},
+    )
+    assert ok.status_code == 302
+    html = client.get(url).content.decode()
+    assert "Buurtfeest" in html and "9.700,00" in html
+    report = client.post(url + "jaarverslag/", {"budget": c.budget.pk, "narrative": "Een feest."})
+    assert report.status_code == 302
+    assert c.budget.report.figures["activities"][0]["allocated_cents"] == 30_000
+
+
+def test_outsiders_cannot_manage_a_group() -> None:
+    c = community_budget()
+    other = community_budget()
+    url = f"/{c.group.municipality.slug}/bewonersgroep/{c.group.pk}/beheer/"
+    for outsider in (other.chair, UserFactory()):
+        client = _client(outsider)
+        assert client.get(url).status_code == 403
+        posted = client.post(
+            url + "activiteit/", {"budget": c.budget.pk, "kind": "activity", "name": "x", "amount": "300"}
+        )
+        assert posted.status_code == 403
+    assert not c.budget.sub_budgets.exists()
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_overview_does_not_query_per_group_or_activity() -> None:
+    from buurtbudget.community import services as community
+    from tests.factories.community import PENVOERDER_IBAN
+
+    c = community_budget(amount_cents=1_000_000)
+    client = _client(c.officer)
+    url = f"/{c.group.municipality.slug}/beheer/community/"
+    one = _queries(client, url)
+    scheme = c.budget.scheme
+    for n in range(3):
+        group = community.register_group(
+            actor=c.officer,
+            municipality=c.group.municipality,
+            area=c.group.area,
+            name=f"Groep {n}",
+            penvoerder_name="Stichting",
+            penvoerder_iban=PENVOERDER_IBAN,
+        )
+        member = UserFactory()
+        community.add_member(actor=c.officer, group=group, user=member, role="treasurer")
+        budget = community.fund_budget(
+            actor=c.officer, group=group, scheme=scheme, year=c.budget.year, amount_cents=500_000
+        )
+        community.allocate(actor=member, budget=budget, name="Feest", amount_cents=100_000)
+    assert _queries(client, url) == one
