@@ -79,3 +79,14 @@ def test_reminders_before_and_after_the_deadlines_are_sent_once(django_capture_o
     assert _run(initiative.accounting_due_on + dt.timedelta(days=1), django_capture_on_commit_callbacks) == 1
     assert _run(initiative.accounting_due_on + dt.timedelta(days=1), django_capture_on_commit_callbacks) == 0
     assert DeadlineReminder.objects.filter(kind="accounting").count() == 2
+
+
+def test_the_reminder_task_is_scheduled_daily() -> None:
+    from django.conf import settings
+
+    from buurtbudget.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["accountability-deadline-reminders"]
+    assert entry["task"] == send_deadline_reminders.name
+    assert entry["schedule"] == 24 * 60 * 60
+    assert send_deadline_reminders.name in app.tasks

@@ -193,6 +193,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "buurtbudget.consultations.tasks.close_due_consultations",
         "schedule": 24 * 60 * 60,
     },
+    "accountability-deadline-reminders": {
+        "task": "buurtbudget.accountability.tasks.send_deadline_reminders",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 REST_FRAMEWORK = {
