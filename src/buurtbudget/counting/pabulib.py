@@ -3,6 +3,9 @@
 A file has three sections, META, PROJECTS and VOTES, each a `;`-separated table with a header row. Cells may
 be quoted with `"` (a quote inside is doubled); lists inside a cell (`vote`, `points`) are `,`-separated.
 Lines may end in CRLF or LF. Errors name the 1-based line of the file and the problem.
+
+A project listed twice in one ballot counts once (its first points count). Like pabutools, the reader
+accepts a choose-1 ballot with more than one project; pabulib's checker reports those as data errors.
 """
 
 from __future__ import annotations
@@ -192,8 +195,6 @@ class _VoteReader:
         if not raw_points and self.vote_type != "cumulative":
             vote = tuple(dict.fromkeys(ids))  # a repeated project counts once
             self._check_known(vote, voter_id, line)
-            if self.vote_type == "choose-1" and len(vote) > 1:
-                raise PabulibError(line, f"choose-1 voter {voter_id!r} chose {len(vote)} projects")
             return Voter(voter_id, vote, None, fields)
         points = [item.strip() for item in raw_points.split(",")] if raw_points else []
         if len(points) != len(ids):
@@ -203,8 +204,6 @@ class _VoteReader:
         for project_id, point in zip(ids, points, strict=True):
             if project_id not in kept:  # a repeated project counts once
                 kept[project_id] = parse_number(point, line, "points")
-        if self.vote_type == "choose-1" and len(kept) > 1:
-            raise PabulibError(line, f"choose-1 voter {voter_id!r} chose {len(kept)} projects")
         return Voter(voter_id, tuple(kept), tuple(kept.values()), fields)
 
     def _check_known(self, ids: tuple[str, ...] | list[str], voter_id: str, line: int) -> None:

@@ -32,7 +32,7 @@ from buurtbudget.counting.rules.mes_core import MesData, run_float
 from buurtbudget.counting.scores import file_scores
 from buurtbudget.counting.tiebreak import tie_ranks
 
-OFFICIAL = __doc__.split("\n\n", 1)[0].replace("\n", " ") if __doc__ else ""
+OFFICIAL = " ".join(__doc__.split("\n\n", 1)[0].split()) if __doc__ else ""
 SENTINEL_COST = Fraction(999999999)
 GREEDY_RULES = ("greedy", "greedy-threshold", "greedy-exclusive", "greedy-no-skip", "greedy-custom")
 MES_RULES = ("equalshares", "equalshares-comparison", "equalshares/add1", "equalshares/add1-comparison")
@@ -56,14 +56,42 @@ def count_official(profile: Profile, options: Options) -> Outcome:
     return result
 
 
+_GREEDY_BASE = (
+    "Order the plans by the file's score (its score column, else its votes column, else the ballots), ties "
+    "in file order; with min_project_score_threshold in META, plans scoring below it are passed over. "
+)
+_MES_BASE = (
+    "The Method of Equal Shares as equalshares.net and pabulib's checker compute it: in whole currency units "
+    "(costs and budget rounded down), each voter gets budget / voters; each round the plan whose supporters "
+    "can pay it with the lowest price per unit of cost is bought (ties: lower cost, then more supporters). "
+)
+DEFINITIONS = {
+    "greedy": _GREEDY_BASE + "Fund every plan that fits in the money left, skipping those that do not.",
+    "greedy-threshold": _GREEDY_BASE
+    + "Fund every plan that fits in the money left, skipping those that do not.",
+    "greedy-exclusive": _GREEDY_BASE
+    + "Fund every plan that fits in the money left (checked as plain greedy).",
+    "greedy-no-skip": _GREEDY_BASE
+    + "Fund plans while they fit and stop at the first plan that does not fit; plans with the placeholder "
+    "cost 999999999 are passed over.",
+    "greedy-custom": _GREEDY_BASE
+    + "Poznań: fund plans while they fit; the first plan that does not fit is still funded if at least 80% "
+    "of its cost is left, and counting stops. Elsewhere: plain greedy.",
+    "equalshares": _MES_BASE,
+    "equalshares-comparison": _MES_BASE
+    + "Then compare with greedy by approvals (ties in file order): if more voters approve more plans of "
+    "the greedy outcome, greedy wins.",
+    "equalshares/add1": _MES_BASE
+    + "Add-one completion: run again with floor(budget / voters) + 1, + 2, ... per voter and keep the last "
+    "outcome that costs no more than the budget (unlike pabutools, an exhaustive outcome does not stop it).",
+    "equalshares/add1-comparison": _MES_BASE
+    + "Add-one completion as equalshares/add1, then compare with greedy by approvals (ties in file order): if "
+    "more voters approve more plans of the greedy outcome, greedy wins.",
+}
+
+
 def _definition(rule: str) -> str:
-    for paragraph in (__doc__ or "").split("* ")[1:]:
-        names = paragraph.split(":", 1)[0]
-        if rule in [name.strip() for name in names.replace("(", ",").replace(")", ",").split(",")] or (
-            rule in MES_RULES and "equalshares" in names
-        ):
-            return " ".join(paragraph.split())
-    return OFFICIAL
+    return f"official: the rule the file's META names ({rule}). " + DEFINITIONS[rule]
 
 
 def _threshold(profile: Profile) -> Fraction | None:
@@ -112,6 +140,8 @@ def _equal_shares(profile: Profile, options: Options, rule: str) -> Outcome:
             )
             b = last if last is not None else b
     result = mes_outcome(rule, OFFICIAL, profile, data, order, b, options)
+    if any(cost != profile.costs[p] for p, cost in enumerate(costs)) or budget != profile.budget:
+        result.notes.append("Equal Shares counts whole currency units: costs and budget are rounded down.")
     if rule.endswith("-comparison"):
         greedy = _approval_greedy(profile, costs, budget)
         if _prefer_greedy(profile, order, greedy):

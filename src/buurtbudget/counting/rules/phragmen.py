@@ -19,7 +19,7 @@ from buurtbudget.counting.profile import Profile
 from buurtbudget.counting.rules.base import Options, money, outcome, plan_results
 from buurtbudget.counting.tiebreak import tie_ranks
 
-PHRAGMEN = __doc__.split("\n\n", 1)[1].strip() if __doc__ else ""
+PHRAGMEN = " ".join(__doc__.split()) if __doc__ else ""
 
 
 def count_phragmen(profile: Profile, options: Options) -> Outcome:
