@@ -148,7 +148,7 @@ def _initiative_page(
             initial = {f"q_{k}": v for k, v in assessment.answers.items()}
             initial.update(advice=assessment.advice, notes=assessment.notes)
         forms["assessment_form"] = AssessmentForm(items=items, initial=initial)
-    consultation = Consultation.objects.filter(initiative=initiative).order_by("-created_at", "-pk").first()
+    consultation = selectors.latest_consultation(initiative=initiative)
     return render(
         request,
         "regiegroep/initiative.html",
@@ -355,7 +355,9 @@ def meeting_attendance(
     members = [(m.user_id, str(m.user)) for m in selectors.active_memberships(group=meeting.group)]
     form = AttendanceForm(request.POST, members=members)
     if form.is_valid():
-        people = list(User.objects.filter(pk__in=[int(pk) for pk in form.cleaned_data["present"]]))
+        people = selectors.members_by_id(
+            group=meeting.group, ids=[int(pk) for pk in form.cleaned_data["present"]]
+        )
         if _call(
             form, lambda: services.record_attendance(actor=_me(request), meeting=meeting, present=people)
         ):
@@ -375,8 +377,7 @@ def meeting_agenda(request: HttpRequest, municipality: Municipality, access: Acc
     form = AgendaForm(request.POST, options=options)
     if form.is_valid():
         wanted = [int(pk) for pk in form.cleaned_data["initiatives"]]
-        chosen = {i.pk: i for i in Initiative.objects.filter(pk__in=wanted, municipality=municipality)}
-        ordered = [chosen[pk] for pk in wanted if pk in chosen]
+        ordered = selectors.initiatives_by_id(municipality=municipality, ids=wanted)
         if _call(form, lambda: services.set_agenda(actor=_me(request), meeting=meeting, initiatives=ordered)):
             messages.success(request, _("The agenda is saved."))
             return redirect("core:regiegroep_meeting", gemeente=municipality.slug, pk=meeting.pk)
@@ -437,7 +438,7 @@ def groups(request: HttpRequest, municipality: Municipality, access: Access) -> 
     form = AppointForm(request.POST or None, schemes=[(s.pk, s.name) for s in schemes])
     if request.method == "POST" and form.is_valid():
         scheme = next(s for s in schemes if s.pk == form.cleaned_data["scheme"])
-        person = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        person = selectors.active_user_by_email(email=form.cleaned_data["email"])
         if person is None:
             form.add_error(
                 "email", _("There is no account with this e-mail address. Ask the person to sign up first.")
