@@ -117,3 +117,58 @@ def test_a_resident_votes_on_a_phone_without_javascript_and_changes_the_vote(liv
     assert len(ballot.choices["plans"]) == 2 and ballot.changed_count == 1
     assert len(seen) == 8
     phone.close()
+
+
+def test_the_district_pages_and_the_published_result_pass_axe(live_server, browser, axe, settings):
+    from django.test import Client
+
+    from buurtbudget.voting import services
+
+    settings.BUURTBUDGET_REQUIRE_STAFF_2FA = False
+    noord = district()
+    r = RoundFactory(municipality=noord.municipality, area=noord.district, phase=Phase.VOTING, slug="noord")
+    park = PlanFactory(
+        round=r, title="Groen schoolplein", requested_cents=6_000_000, status="on_ballot", legal_entity="X"
+    )
+    PlanFactory(round=r, title="Bankjes langs het water", requested_cents=5_000_000, status="on_ballot")
+    services.cast_vote(
+        round=r, code=stemcode(r, noord.oost, name="Eerste Bewoner"), choices={"plans": [park.pk]}
+    )
+
+    client = Client()
+    client.force_login(noord.officer)
+    context = browser.new_context(bypass_csp=True, locale="nl-NL", viewport=PHONE)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    base = f"{live_server.url}/amsterdam/beheer/buurtbudget/{r.pk}"
+    for path in [
+        "/",
+        f"/plannen/{park.pk}/",
+        "/stemmen/register/",
+        "/stemmen/balie/",
+        "/stemmen/codes/?postcode=1031AB&house_number=1",
+    ]:
+        response = page.goto(base + path)
+        assert response is not None and response.status == 200, path
+        axe(page)
+    page.goto(base + "/")
+    page.get_by_role("button", name="Stemmen sluiten en tellen").click()
+    page.goto(base + "/stemmen/uitslag/")
+    assert "Nog niet bevestigd" in page.content()
+    axe(page)
+    page.goto(base + "/")
+    page.get_by_role("button", name="Uitslag bevestigen").click()
+    page.goto(f"{live_server.url}/amsterdam/stemmen/noord/uitslag/")
+    assert "Groen schoolplein" in page.content()
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
+    axe(page)
+    context.close()

@@ -288,3 +288,21 @@ def test_only_district_staff_change_phases(noord) -> None:  # type: ignore[no-un
         services.advance_round(actor=noord.officer, round=r, name="open_voting")
     r.refresh_from_db()
     assert r.phase == Phase.PLANS
+
+
+def test_the_district_picks_the_counting_rule_but_not_once_voting_has_opened(noord) -> None:  # type: ignore[no-untyped-def]
+    r = new_round(noord)
+    services.set_counting_rule(actor=noord.officer, round=r, rule="mes")
+    r.refresh_from_db()
+    assert r.counting_rule == "mes"
+    with pytest.raises(ValidationError, match="from the list"):
+        services.set_counting_rule(actor=noord.officer, round=r, rule="dice")
+    with pytest.raises(PermissionDenied):
+        services.set_counting_rule(actor=resident(), round=r, rule="greedy")
+    r.phase = Phase.VOTING
+    r.save()
+    with pytest.raises(services.RoundError, match="once voting has opened"):
+        services.set_counting_rule(actor=noord.officer, round=r, rule="greedy")
+    r.refresh_from_db()
+    assert r.counting_rule == "mes"
+    assert AuditEvent.objects.filter(action="rounds.round.counting_rule").count() == 1

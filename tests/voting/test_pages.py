@@ -216,3 +216,27 @@ def test_the_staff_result_page_shows_the_count_before_it_is_public(noord, voting
     staff.post(url("rounds_advance", pk=r.pk), {"step": "confirm_result"})
     public = Client().get(url("voting_result", slug="noord")).content.decode()
     assert "Park" in public and "Gekozen: het kost € 70.000,00" in public
+
+
+def test_the_ballot_and_result_pages_answer_in_a_fixed_number_of_queries(
+    noord, voting, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    from buurtbudget.voting import services
+
+    r, p = voting
+    for i in range(10):
+        PlanFactory(round=r, title=f"Extra {i}", requested_cents=100_000, status="on_ballot")
+    client = Client()
+    client.post(url("voting_start", slug="noord"), {"code": stemcode(r, noord.oost)})
+    client.get(url("voting_ballot", slug="noord"))
+    # session, municipality, round, voter's area, plans of the ballot
+    with django_assert_num_queries(5):
+        assert client.get(url("voting_ballot", slug="noord")).status_code == 200
+    services.cast_vote(round=r, code=stemcode(r, noord.oost), choices={"plans": [p["park"].pk]})
+    services.close_voting(actor=noord.officer, round=r)
+    services.confirm_result(actor=noord.officer, round=r)
+    public = Client()
+    public.get(url("voting_result", slug="noord"))
+    # municipality, round, plans
+    with django_assert_num_queries(3):
+        assert public.get(url("voting_result", slug="noord")).status_code == 200

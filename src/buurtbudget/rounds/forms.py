@@ -163,6 +163,10 @@ class RoundForm(forms.Form):
         return data
 
 
+class CountingRuleForm(forms.Form):
+    counting_rule = forms.ChoiceField(label=_("Counting rule"), choices=counting_rule_choices)
+
+
 class PlanForm(forms.Form):
     area = forms.ModelChoiceField(
         queryset=Area.objects.none(), label=_("For which area is the plan?"), empty_label=None

@@ -28,6 +28,7 @@ from .machine import MANAGE, PLAN_MACHINE, ROUND_MACHINE
 from .models import (
     BALLOT_TYPES,
     DEFAULT_ROUND_RULES,
+    PHASE_ORDER,
     CostLine,
     Phase,
     Plan,
@@ -334,6 +335,29 @@ def decide_selection(*, actor: Any, plan: Plan, on_ballot: bool, reason: str) ->
         moved.selection_reason = plan.selection_reason = reason.strip()
         moved.save(update_fields=["selection_reason"])
         return moved
+
+
+def set_counting_rule(*, actor: Any, round: Round, rule: str) -> Round:
+    """The district picks the counting rule; only before voting opens, so nobody picks it knowing the votes."""
+    _require(actor, round)
+    if rule not in counting_rules():
+        raise ValidationError({"counting_rule": _("Choose a counting rule from the list.")})
+    with transaction.atomic(durable=True):
+        locked = _locked_round(round.pk)
+        if PHASE_ORDER.index(locked.phase) >= PHASE_ORDER.index(Phase.VOTING):
+            raise RoundError(_("The counting rule cannot change once voting has opened."))
+        before = locked.counting_rule
+        locked.counting_rule = round.counting_rule = rule
+        locked.save(update_fields=["counting_rule"])
+        audit.record(
+            actor=actor,
+            action="rounds.round.counting_rule",
+            municipality=locked.municipality,
+            obj=locked,
+            before={"counting_rule": before},
+            after={"counting_rule": rule},
+        )
+        return locked
 
 
 def _status_counts(round: Round) -> dict[str, int]:

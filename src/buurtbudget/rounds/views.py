@@ -22,9 +22,9 @@ from buurtbudget.statemachine.services import TransitionNotAllowed
 from buurtbudget.tenancy.models import Municipality
 
 from . import selectors, services
-from .forms import CostForm, FeasibilityForm, PlanForm, RoundForm, SelectionForm, cents
+from .forms import CostForm, CountingRuleForm, FeasibilityForm, PlanForm, RoundForm, SelectionForm, cents
 from .machine import MANAGE, ROUND_MACHINE
-from .models import Phase, Plan, PlanStatus, Round
+from .models import PHASE_ORDER, Phase, Plan, PlanStatus, Round
 
 STEP_LABELS = {
     "open_support": gettext_lazy("Open support"),
@@ -198,6 +198,19 @@ def staff_create(request: HttpRequest, gemeente: str) -> HttpResponse:
 
 @staff_view
 def staff_detail(request: HttpRequest, the_round: Round) -> HttpResponse:
+    rule_form = CountingRuleForm(request.POST or None, initial={"counting_rule": the_round.counting_rule})
+    if request.method == "POST" and rule_form.is_valid():
+        try:
+            services.set_counting_rule(
+                actor=request.user, round=the_round, rule=rule_form.cleaned_data["counting_rule"]
+            )
+        except ValidationError as exc:
+            add_errors(rule_form, exc)
+        except services.RoundError as exc:
+            rule_form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("core:rounds_staff", gemeente=the_round.municipality.slug, pk=the_round.pk)
     return render(
         request,
         "rounds/staff_detail.html",
@@ -208,6 +221,8 @@ def staff_detail(request: HttpRequest, the_round: Round) -> HttpResponse:
                 (t.name, STEP_LABELS[t.name]) for t in ROUND_MACHINE.available_from(the_round.phase)
             ],
             "threshold": the_round.rule("support_threshold"),
+            "rule_form": rule_form,
+            "rule_editable": PHASE_ORDER.index(the_round.phase) < PHASE_ORDER.index(Phase.VOTING),
         },
     )
 
