@@ -240,3 +240,41 @@ def test_the_ballot_and_result_pages_answer_in_a_fixed_number_of_queries(
     # municipality, round, plans
     with django_assert_num_queries(3):
         assert public.get(url("voting_result", slug="noord")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("rules", "fields", "expected"),
+    [
+        (
+            {"ballot_type": "cumulative", "points": 5},
+            {"park": "4", "oost": "1"},
+            {"plans": ["oost", "park"], "points": [1, 4]},
+        ),
+        (
+            {"ballot_type": "ranking", "max_ranked": 3},
+            {"oost": "1", "park": "2"},
+            {"plans": ["oost", "park"], "points": []},
+        ),
+    ],
+)
+def test_points_and_ranking_ballots_work_without_javascript(noord, voting, rules, fields, expected) -> None:  # type: ignore[no-untyped-def]
+    r, p = voting
+    r.rules = {**r.rules, **rules}
+    r.save()
+    client = Client()
+    client.post(url("voting_start", slug="noord"), {"code": stemcode(r, noord.oost)})
+    prefix = "points" if rules["ballot_type"] == "cumulative" else "rank"
+    page = client.get(url("voting_ballot", slug="noord")).content.decode()
+    assert f'name="{prefix}_{p["oost"].pk}"' in page
+    wrong = {f"{prefix}_{p['park'].pk}": "3", f"{prefix}_{p['oost'].pk}": "3"}
+    assert client.post(url("voting_ballot", slug="noord"), wrong).status_code == 400
+    client.post(url("voting_ballot", slug="noord"), {f"{prefix}_{p[k].pk}": v for k, v in fields.items()})
+    client.post(url("voting_review", slug="noord"))
+    choices = Ballot.objects.get().choices
+    want = [p[k].pk for k in expected["plans"]]
+    if rules["ballot_type"] == "cumulative":
+        assert dict(zip(choices["plans"], choices["points"], strict=True)) == dict(
+            zip(want, expected["points"], strict=True)
+        )
+    else:
+        assert choices["plans"] == want

@@ -105,3 +105,26 @@ def test_a_rule_that_cannot_count_the_ballots_keeps_voting_open(noord, counted) 
     r.refresh_from_db()
     assert r.phase == Phase.VOTING and r.result is None
     assert Ballot.objects.filter(round=r).count() == 5
+
+
+@pytest.mark.parametrize("ballot_type", ["cumulative", "ranking", "approval_count"])
+def test_every_ballot_type_can_be_counted(noord, ballot_type) -> None:  # type: ignore[no-untyped-def]
+    r = RoundFactory(municipality=noord.municipality, area=noord.district, phase=Phase.VOTING)
+    r.rules = {
+        **r.rules,
+        "ballot_type": ballot_type,
+        "points": 3,
+        "max_ranked": 2,
+        "min_plans": 1,
+        "max_plans": 2,
+    }
+    r.save()
+    a = PlanFactory(round=r, title="A", requested_cents=6_000_000, status="on_ballot", legal_entity="X")
+    b = PlanFactory(round=r, title="B", requested_cents=6_000_000, status="on_ballot", legal_entity="X")
+    for first, second in ((a, b), (a, b), (b, a)):
+        choices = {"plans": [first.pk, second.pk], "points": [2, 1] if ballot_type == "cumulative" else []}
+        services.cast_vote(round=r, code=stemcode(r, noord.oost), choices=choices)
+    services.close_voting(actor=noord.officer, round=r)
+    r.refresh_from_db()
+    assert r.result["ballots"] == 3
+    assert r.result["selected"] == [a.pk]  # only one of the two fits in € 100.000
