@@ -132,3 +132,74 @@ def test_the_overview_does_not_query_per_group_or_activity() -> None:
         )
         community.allocate(actor=member, budget=budget, name="Feest", amount_cents=100_000)
     assert _queries(client, url) == one
+
+
+def test_the_district_registers_a_group_adds_its_treasurer_and_transfers_a_budget() -> None:
+    from buurtbudget.community.models import ResidentsGroup
+    from buurtbudget.community.selectors import group_balance_cents
+    from tests.factories.community import PENVOERDER_IBAN
+
+    c = community_budget()
+    m = c.group.municipality
+    client = _client(c.officer)
+    base = f"/{m.slug}/beheer/community/"
+    bad = client.post(
+        base + "groep/",
+        {
+            "group-area": c.group.area.pk,
+            "group-name": "Buurtgroep Oost",
+            "group-penvoerder_name": "Stichting Oost",
+            "group-penvoerder_iban": "NL00BANK0000000000",
+        },
+    )
+    assert bad.status_code == 400 and "Dit IBAN klopt niet" in bad.content.decode()
+    assert not ResidentsGroup.objects.filter(name="Buurtgroep Oost").exists()
+    ok = client.post(
+        base + "groep/",
+        {
+            "group-area": c.group.area.pk,
+            "group-name": "Buurtgroep Oost",
+            "group-penvoerder_name": "Stichting Oost",
+            "group-penvoerder_iban": PENVOERDER_IBAN,
+        },
+    )
+    assert ok.status_code == 302
+    group = ResidentsGroup.objects.get(name="Buurtgroep Oost")
+    unknown = client.post(
+        base + "lid/",
+        {"member-group": group.pk, "member-email": "nobody@example.org", "member-role": "treasurer"},
+    )
+    assert unknown.status_code == 400 and "Er is geen account" in unknown.content.decode()
+    person = UserFactory()
+    added = client.post(
+        base + "lid/", {"member-group": group.pk, "member-email": person.email, "member-role": "treasurer"}
+    )
+    assert added.status_code == 302
+    funded = client.post(
+        base + "budget/",
+        {
+            "fund-group": group.pk,
+            "fund-scheme": c.budget.scheme.pk,
+            "fund-year": c.budget.year,
+            "fund-amount": "2.500,00",
+        },
+    )
+    assert funded.status_code == 302
+    assert group_balance_cents(group.budgets.get()) == 250_000
+    assert person.has_perm("community.manage_own", group)
+
+
+def test_the_district_cannot_use_another_municipalitys_group_or_scheme() -> None:
+    c = community_budget()
+    other = community_budget()
+    response = _client(c.officer).post(
+        f"/{c.group.municipality.slug}/beheer/community/budget/",
+        {
+            "fund-group": other.group.pk,
+            "fund-scheme": other.budget.scheme.pk,
+            "fund-year": 2026,
+            "fund-amount": "10",
+        },
+    )
+    assert response.status_code == 400
+    assert other.group.budgets.count() == 1

@@ -14,18 +14,104 @@ from buurtbudget.accounts.access import municipality_permission_required
 from buurtbudget.tenancy.models import Municipality
 
 from . import selectors, services
-from .forms import AllocationForm, YearReportForm
+from .forms import AllocationForm, FundForm, GroupForm, MemberForm, YearReportForm
 from .models import ResidentsGroup, YearReport
+
+
+def _overview(
+    request: HttpRequest,
+    municipality: Municipality,
+    *,
+    group_form: GroupForm | None = None,
+    member_form: MemberForm | None = None,
+    fund_form: FundForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "community/overview.html",
+        {
+            "rows": selectors.district_overview(municipality=municipality),
+            "group_form": group_form or GroupForm(municipality=municipality, prefix="group"),
+            "member_form": member_form or MemberForm(municipality=municipality, prefix="member"),
+            "fund_form": fund_form or FundForm(municipality=municipality, prefix="fund"),
+        },
+        status=status,
+    )
 
 
 @require_GET
 @municipality_permission_required("community.oversee")
 def district_overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    return render(
-        request,
-        "community/overview.html",
-        {"rows": selectors.district_overview(municipality=municipality)},
-    )
+    return _overview(request, municipality)
+
+
+@require_POST
+@municipality_permission_required("community.oversee")
+def register_group(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    form = GroupForm(request.POST, municipality=municipality, prefix="group")
+    if form.is_valid():
+        try:
+            group = services.register_group(
+                actor=request.user,  # type: ignore[arg-type]
+                municipality=municipality,
+                **form.cleaned_data,
+            )
+        except services.CommunityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": group.name})
+            return redirect("core:community_overview", gemeente=municipality.slug)
+    return _overview(request, municipality, group_form=form, status=400)
+
+
+@require_POST
+@municipality_permission_required("community.oversee")
+def add_member(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    form = MemberForm(request.POST, municipality=municipality, prefix="member")
+    if form.is_valid():
+        user = selectors.user_by_email(form.cleaned_data["email"])
+        if user is None:
+            form.add_error(
+                "email",
+                _("There is no account with this e-mail address; ask the person to create one first."),
+            )
+        else:
+            try:
+                services.add_member(
+                    actor=request.user,  # type: ignore[arg-type]
+                    group=form.cleaned_data["group"],
+                    user=user,
+                    role=form.cleaned_data["role"],
+                )
+            except services.CommunityError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The member is added."))
+                return redirect("core:community_overview", gemeente=municipality.slug)
+    return _overview(request, municipality, member_form=form, status=400)
+
+
+@require_POST
+@municipality_permission_required("community.oversee")
+def fund_budget(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    form = FundForm(request.POST, municipality=municipality, prefix="fund")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.fund_budget(
+                actor=request.user,  # type: ignore[arg-type]
+                group=data["group"],
+                scheme=data["scheme"],
+                year=data["year"],
+                amount_cents=data["amount"],
+            )
+        except services.CommunityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The budget is transferred to the group."))
+            return redirect("core:community_overview", gemeente=municipality.slug)
+    return _overview(request, municipality, fund_form=form, status=400)
 
 
 @require_POST
