@@ -11,7 +11,7 @@ from django.conf import settings
 
 from buurtbudget.rounds.models import Phase
 from buurtbudget.voting.models import Ballot
-from tests.factories.rounds import PlanFactory, RoundFactory, district, stemcode
+from tests.factories.rounds import PlanFactory, RoundFactory, district, register_entry, stemcode
 
 pytestmark = [
     pytest.mark.browser,
@@ -134,6 +134,10 @@ def test_the_district_pages_and_the_published_result_pass_axe(live_server, brows
     services.cast_vote(
         round=r, code=stemcode(r, noord.oost, name="Eerste Bewoner"), choices={"plans": [park.pk]}
     )
+    register_entry(r, noord.oost, name="Nog Geen Code")
+    job = services.request_letters(
+        actor=noord.officer, round=r, vote_url=f"{live_server.url}/amsterdam/stemmen/noord/"
+    )
 
     client = Client()
     client.force_login(noord.officer)
@@ -155,6 +159,7 @@ def test_the_district_pages_and_the_published_result_pass_axe(live_server, brows
         "/stemmen/register/",
         "/stemmen/balie/",
         "/stemmen/codes/?postcode=1031AB&house_number=1",
+        f"/stemmen/brieven/{job.pk}/",
     ]:
         response = page.goto(base + path)
         assert response is not None and response.status == 200, path

@@ -174,7 +174,8 @@ def test_the_register_page_reads_a_file_and_makes_letters_with_progress(
         response = staff.post(url("voting_letters_start", pk=r.pk))
     job = LetterJob.objects.get()
     progress = staff.get(response["Location"])
-    assert progress["Refresh"] == "3" and "0 van de 1 brieven" in progress.content.decode()
+    assert progress["Refresh"] == "5" and "0 van de 1 brieven" in progress.content.decode()
+    assert "Refresh" not in staff.get(response["Location"] + "?vernieuwen=nee")
     for callback in callbacks:
         callback()
     done = staff.get(response["Location"])

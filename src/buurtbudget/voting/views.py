@@ -284,9 +284,13 @@ def letters_start(request: HttpRequest, the_round: Round) -> HttpResponse:
 def letters(request: HttpRequest, the_round: Round, job: int) -> HttpResponse:
     the_job = get_object_or_404(LetterJob, round=the_round, pk=job)
     busy = the_job.status in (LetterJobStatus.QUEUED, LetterJobStatus.RUNNING)
-    response = render(request, "voting/letters.html", {"round": the_round, "job": the_job, "busy": busy})
-    if busy:
-        response["Refresh"] = "3"  # the browser reloads the page by itself, without JavaScript
+    auto = request.GET.get("vernieuwen") != "nee"
+    response = render(
+        request, "voting/letters.html", {"round": the_round, "job": the_job, "busy": busy, "auto": auto}
+    )
+    if busy and auto:
+        # The browser reloads the page by itself, without JavaScript; people can switch this off (WCAG 2.2.2).
+        response["Refresh"] = "5"
     return response
 
 
