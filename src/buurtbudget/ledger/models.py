@@ -15,36 +15,36 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountKind(models.TextChoices):
-    SOURCE_BUDGET = "source_budget", _("Bronbudget gemeente / Municipal source budget")
-    SCHEME_BUDGET = "scheme_budget", _("Budget regeling / Scheme budget")
-    OVERHEAD_RESERVE = "overhead_reserve", _("Reservering uitvoeringskosten / Overhead reserve")
+    SOURCE_BUDGET = "source_budget", _("Municipal source budget")
+    SCHEME_BUDGET = "scheme_budget", _("Scheme budget")
+    OVERHEAD_RESERVE = "overhead_reserve", _("Overhead reserve")
     VOUCHER = "voucher", _("Voucher")
-    PAYABLE = "payable", _("Te betalen / Payable")
-    CASH_ADVANCE = "cash_advance", _("Kasopname / Cash advance")
-    BANK_IN_TRANSIT = "bank_in_transit", _("Onderweg naar bank / Bank in transit")
-    PAID_OUT = "paid_out", _("Uitbetaald / Paid out")
-    CLAWBACK = "clawback", _("Terugvordering / Clawback")
+    PAYABLE = "payable", _("Payable")
+    CASH_ADVANCE = "cash_advance", _("Cash advance")
+    BANK_IN_TRANSIT = "bank_in_transit", _("Bank in transit")
+    PAID_OUT = "paid_out", _("Paid out")
+    CLAWBACK = "clawback", _("Clawback")
 
 
 class LedgerAccount(models.Model):
     municipality = models.ForeignKey(
         "tenancy.Municipality", on_delete=models.PROTECT, related_name="ledger_accounts"
     )
-    kind = models.CharField(_("soort"), max_length=32, choices=AccountKind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=AccountKind.choices)
     # What the account belongs to, e.g. "scheme:12", "voucher:7", "scheme:12:execution"; "" for singletons.
-    owner_key = models.CharField(_("eigenaar"), max_length=100, blank=True, default="")
+    owner_key = models.CharField(_("owner"), max_length=100, blank=True, default="")
     scheme = models.ForeignKey(
         "schemes.Scheme", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_accounts"
     )
-    name = models.CharField(_("naam"), max_length=200)
-    may_go_negative = models.BooleanField(_("mag negatief"), default=False)
+    name = models.CharField(_("name"), max_length=200)
+    may_go_negative = models.BooleanField(_("may go negative"), default=False)
     # Cache of SUM(postings.amount_cents); `buurtbudget ledger verify` rebuilds and compares it.
-    balance_cents = models.BigIntegerField(_("saldo (centen)"), default=0)
+    balance_cents = models.BigIntegerField(_("balance (cents)"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("grootboekrekening")
-        verbose_name_plural = _("grootboekrekeningen")
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "kind", "owner_key"], name="ledger_account_unique_owner"
@@ -79,12 +79,12 @@ class JournalEntry(models.Model):
     municipality = models.ForeignKey(
         "tenancy.Municipality", on_delete=models.PROTECT, related_name="journal_entries"
     )
-    kind = models.CharField(_("soort"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=64)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    description = models.CharField(_("omschrijving"), max_length=300)
+    description = models.CharField(_("description"), max_length=300)
     idempotency_key = models.CharField(max_length=200, unique=True)
     # sha256 of what the entry books; the same key with a different payload is refused.
     payload_hash = models.CharField(max_length=64)
@@ -93,8 +93,8 @@ class JournalEntry(models.Model):
     )
 
     class Meta:
-        verbose_name = _("journaalpost")
-        verbose_name_plural = _("journaalposten")
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
         triggers = [
             pgtrigger.Protect(name="entry_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
             # An entry committed without (enough) postings is refused at COMMIT.
@@ -115,11 +115,11 @@ class JournalEntry(models.Model):
 class Posting(models.Model):
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="postings")
     account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="postings")
-    amount_cents = models.BigIntegerField(_("bedrag (centen)"))
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
 
     class Meta:
-        verbose_name = _("boeking")
-        verbose_name_plural = _("boekingen")
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
         constraints = [
             models.CheckConstraint(condition=~Q(amount_cents=0), name="ledger_posting_not_zero"),
         ]

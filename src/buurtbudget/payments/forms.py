@@ -32,23 +32,22 @@ def _amount(value: str) -> int:
 
 
 class PaymentRequestForm(_KeyedForm):
-    payee_name = forms.CharField(label=_("Naam van de ontvanger / Payee name"), max_length=70)
+    payee_name = forms.CharField(label=_("Payee name"), max_length=70)
     payee_iban = forms.CharField(
-        label=_("IBAN van de ontvanger / Payee IBAN"),
+        label=_("Payee IBAN"),
         max_length=42,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "text"}),
     )
     amount = forms.CharField(
-        label=_("Bedrag in euro / Amount in euros"),
-        help_text=_("Bijvoorbeeld 125,50 / For example 125.50"),
+        label=_("Amount in euros"),
+        help_text=_("For example 125.50"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    description = forms.CharField(label=_("Omschrijving / Description"), max_length=140)
+    description = forms.CharField(label=_("Description"), max_length=140)
     document = forms.FileField(
-        label=_("Factuur of bon / Invoice or receipt"),
-        help_text=_("PDF, JPEG of PNG, hoogstens %(mb)d MB / PDF, JPEG or PNG, at most %(mb)d MB")
-        % {"mb": MAX_DOCUMENT_BYTES // (1024 * 1024)},
+        label=_("Invoice or receipt"),
+        help_text=_("PDF, JPEG or PNG, at most %(mb)d MB") % {"mb": MAX_DOCUMENT_BYTES // (1024 * 1024)},
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
 
@@ -66,11 +65,11 @@ class PaymentRequestForm(_KeyedForm):
 
 class CashWithdrawalForm(_KeyedForm):
     amount = forms.CharField(
-        label=_("Bedrag in euro / Amount in euros"),
+        label=_("Amount in euros"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    description = forms.CharField(label=_("Waarvoor? / What for?"), max_length=140)
+    description = forms.CharField(label=_("What for?"), max_length=140)
 
     def clean_amount(self) -> str:
         value: str = self.cleaned_data["amount"]
@@ -80,27 +79,25 @@ class CashWithdrawalForm(_KeyedForm):
 
 class CashSettlementForm(forms.Form):
     spent = forms.CharField(
-        label=_("Uitgegeven bedrag in euro / Amount spent in euros"),
+        label=_("Amount spent in euros"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     receipts = forms.FileField(
-        label=_("Bonnetjes (PDF, JPEG of PNG) / Receipts (PDF, JPEG or PNG)"),
+        label=_("Receipts (PDF, JPEG or PNG)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reden van afwijzing / Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class StatementUploadForm(forms.Form):
-    organisation = forms.TypedChoiceField(label=_("Rekening / Account"), coerce=int)
+    organisation = forms.TypedChoiceField(label=_("Bank account"), coerce=int)
     statement = forms.FileField(
-        label=_("Bankafschrift (camt.053, XML) / Bank statement (camt.053, XML)"),
+        label=_("Bank statement (camt.053, XML)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
     )
 

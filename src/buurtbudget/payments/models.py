@@ -20,17 +20,17 @@ class PayingOrganisation(models.Model):
     municipality = models.ForeignKey(
         "tenancy.Municipality", on_delete=models.PROTECT, related_name="paying_organisations"
     )
-    name = models.CharField(_("naam"), max_length=140)
+    name = models.CharField(_("name"), max_length=140)
     iban = models.CharField(_("IBAN"), max_length=34)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     # Vouchers without an explicit assignment are paid by the municipality's default organisation.
-    is_default = models.BooleanField(_("standaard betaalorganisatie"), default=False)
+    is_default = models.BooleanField(_("default paying organisation"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("betaalorganisatie")
-        verbose_name_plural = _("betaalorganisaties")
+        verbose_name = _("paying organisation")
+        verbose_name_plural = _("paying organisations")
         constraints = [
             models.UniqueConstraint(fields=["municipality", "name"], name="paying_org_unique_name"),
             models.UniqueConstraint(
@@ -59,26 +59,26 @@ class VoucherPayer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("betaalorganisatie van voucher")
-        verbose_name_plural = _("betaalorganisaties van vouchers")
+        verbose_name = _("paying organisation of a voucher")
+        verbose_name_plural = _("paying organisations of vouchers")
 
     def __str__(self) -> str:
         return f"{self.voucher_id} → {self.paying_organisation_id}"
 
 
 class PaymentKind(models.TextChoices):
-    INVOICE = "invoice", _("Factuur of bon / Invoice or receipt")
-    CASH = "cash", _("Contante opname / Cash withdrawal")
+    INVOICE = "invoice", _("Invoice or receipt")
+    CASH = "cash", _("Cash withdrawal")
 
 
 class PaymentStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Ingediend / Submitted")
-    APPROVED = "approved", _("Goedgekeurd / Approved")
-    EXPORTED = "exported", _("Naar de bank / Sent to the bank")
-    PAID = "paid", _("Betaald / Paid")
-    REJECTED = "rejected", _("Afgewezen / Rejected")
-    SETTLED = "settled", _("Verantwoord / Settled")
-    RETURNED = "returned", _("Teruggestort / Returned")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    EXPORTED = "exported", _("Sent to the bank")
+    PAID = "paid", _("Paid")
+    REJECTED = "rejected", _("Rejected")
+    SETTLED = "settled", _("Accounted for")
+    RETURNED = "returned", _("Paid back")
 
 
 def document_path(instance: models.Model, filename: str) -> str:
@@ -101,21 +101,21 @@ class PaymentRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payment_requests"
     )
     kind = models.CharField(
-        _("soort"), max_length=10, choices=PaymentKind.choices, default=PaymentKind.INVOICE
+        _("kind"), max_length=10, choices=PaymentKind.choices, default=PaymentKind.INVOICE
     )
     status = models.CharField(
         _("status"), max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.SUBMITTED
     )
-    payee_name = models.CharField(_("naam ontvanger"), max_length=70)
-    payee_iban = models.CharField(_("IBAN ontvanger"), max_length=34, blank=True)
-    amount_cents = models.BigIntegerField(_("bedrag (centen)"))
-    description = models.CharField(_("omschrijving"), max_length=140)
-    document = models.FileField(_("factuur of bon"), upload_to=document_path, blank=True)
+    payee_name = models.CharField(_("payee name"), max_length=70)
+    payee_iban = models.CharField(_("payee IBAN"), max_length=34, blank=True)
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    description = models.CharField(_("description"), max_length=140)
+    document = models.FileField(_("invoice or receipt"), upload_to=document_path, blank=True)
     document_type = models.CharField(max_length=40, blank=True)
     # Cash: the receipts and the amount actually spent, once settled.
-    settlement_document = models.FileField(_("bonnetjes"), upload_to=document_path, blank=True)
-    spent_cents = models.BigIntegerField(_("besteed (centen)"), null=True, blank=True)
-    rejection_reason = models.TextField(_("reden van afwijzing"), blank=True)
+    settlement_document = models.FileField(_("receipts"), upload_to=document_path, blank=True)
+    spent_cents = models.BigIntegerField(_("spent (cents)"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     # The key of the submitting request: a retried submission creates one request.
     idempotency_key = models.CharField(max_length=200, unique=True)
     end_to_end_id = models.CharField(max_length=35, unique=True, null=True, blank=True)
@@ -131,8 +131,8 @@ class PaymentRequest(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        verbose_name = _("betaalverzoek")
-        verbose_name_plural = _("betaalverzoeken")
+        verbose_name = _("payment request")
+        verbose_name_plural = _("payment requests")
         constraints = [
             models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payment_amount_positive"),
         ]
@@ -169,8 +169,8 @@ class SepaBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("SEPA-batch")
-        verbose_name_plural = _("SEPA-batches")
+        verbose_name = _("SEPA batch")
+        verbose_name_plural = _("SEPA batches")
 
     def __str__(self) -> str:
         return self.message_id
@@ -192,17 +192,17 @@ class StatementImport(models.Model):
 
     class Meta:
         ordering = ["-imported_at", "-pk"]
-        verbose_name = _("ingelezen afschrift")
-        verbose_name_plural = _("ingelezen afschriften")
+        verbose_name = _("imported statement")
+        verbose_name_plural = _("imported statements")
 
     def __str__(self) -> str:
         return self.message_id or self.content_hash[:12]
 
 
 class MatchStatus(models.TextChoices):
-    MATCHED = "matched", _("Gekoppeld / Matched")
-    UNKNOWN = "unknown", _("Onbekend / Unknown")
-    MISMATCH = "mismatch", _("Klopt niet / Mismatch")
+    MATCHED = "matched", _("Matched")
+    UNKNOWN = "unknown", _("Unknown")
+    MISMATCH = "mismatch", _("Mismatch")
 
 
 class StatementLine(models.Model):
@@ -225,12 +225,12 @@ class StatementLine(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     handled_at = models.DateTimeField(null=True, blank=True)
-    handling_note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    handling_note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["statement", "position"]
-        verbose_name = _("afschriftregel")
-        verbose_name_plural = _("afschriftregels")
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
 
     def __str__(self) -> str:
         return f"{self.end_to_end_id or '?'} {self.amount_cents}"

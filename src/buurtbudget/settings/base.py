@@ -140,7 +140,7 @@ MFA_TOTP_ISSUER = "buurtbudget"
 BUURTBUDGET_REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", True)
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

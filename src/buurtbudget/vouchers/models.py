@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from buurtbudget.accounts.permissions import Scope, object_key
 
@@ -12,12 +13,12 @@ from .codes import format_code
 
 
 class VoucherStatus(models.TextChoices):
-    ISSUED = "issued", _("Uitgegeven / Issued")
-    PARTLY_REDEEMED = "partly_redeemed", _("Deels gebruikt / Partly redeemed")
-    FULLY_REDEEMED = "fully_redeemed", _("Volledig gebruikt / Fully redeemed")
-    EXPIRED = "expired", _("Verlopen / Expired")
-    CANCELLED = "cancelled", _("Ingetrokken / Cancelled")
-    CLOSED = "closed", _("Afgesloten / Closed")
+    ISSUED = "issued", _("Issued")
+    PARTLY_REDEEMED = "partly_redeemed", _("Partly redeemed")
+    FULLY_REDEEMED = "fully_redeemed", _("Fully redeemed")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+    CLOSED = "closed", pgettext_lazy("voucher status", "Closed")  # not "Gesloten" as for a consultation
 
 
 class Voucher(models.Model):
@@ -28,9 +29,9 @@ class Voucher(models.Model):
     )
     scheme = models.ForeignKey("schemes.Scheme", on_delete=models.PROTECT, related_name="vouchers")
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vouchers")
-    amount_cents = models.BigIntegerField(_("bedrag (centen)"))
-    valid_until = models.DateField(_("geldig tot en met"))
-    conditions = models.TextField(_("voorwaarden"), blank=True)
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    valid_until = models.DateField(_("valid until"))
+    conditions = models.TextField(_("conditions"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=VoucherStatus.choices, default=VoucherStatus.ISSUED
     )
