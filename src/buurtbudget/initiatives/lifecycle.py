@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buurtbudget.notifications.effects import notify_on_transition
 from buurtbudget.statemachine.machine import StateMachine, transition
 
 from .models import Initiative
@@ -45,6 +46,11 @@ def execution_term_over(initiative: Any, actor: Any) -> str | None:
 
 UNDECIDED = (S.SUBMITTED, S.IN_CONSULTATION)
 
+# Transitions tell the people involved, in their own language, after they commit (SPEC §4). Decisions
+# (award, reject, ask for changes, start of execution) and the accounting steps send their own, richer
+# letters from regiegroep and accountability, so they carry no generic notice here.
+NOTIFY = (notify_on_transition(),)
+
 INITIATIVE_MACHINE = StateMachine(
     model=Initiative,
     state_field="status",
@@ -57,6 +63,7 @@ INITIATIVE_MACHINE = StateMachine(
             label="Submit",
             permission=MANAGE_OWN,
             guards=(rule_check_passes,),
+            after_commit=NOTIFY,
         ),
         transition(
             "withdraw",
@@ -64,6 +71,7 @@ INITIATIVE_MACHINE = StateMachine(
             target=S.WITHDRAWN,
             label="Withdraw",
             permission=MANAGE_OWN,
+            after_commit=NOTIFY,
         ),
         transition(
             "start_consultation",
@@ -71,6 +79,7 @@ INITIATIVE_MACHINE = StateMachine(
             target=S.IN_CONSULTATION,
             label="Start consultation",
             permission=DECIDE,
+            after_commit=NOTIFY,
         ),
         transition(
             "award",
@@ -109,6 +118,7 @@ INITIATIVE_MACHINE = StateMachine(
             target=S.ACCOUNTING_DUE,
             label="Report the plan as done",
             permission=MANAGE_OWN,
+            after_commit=NOTIFY,
         ),
         transition(
             "execution_term_ended",
@@ -116,6 +126,7 @@ INITIATIVE_MACHINE = StateMachine(
             target=S.ACCOUNTING_DUE,
             label="Execution term ended",
             guards=(execution_term_over,),
+            after_commit=NOTIFY,
         ),
         transition(
             "account",
@@ -145,6 +156,7 @@ INITIATIVE_MACHINE = StateMachine(
             target=S.CLOSED,
             label="Close",
             permission=SETTLE,
+            after_commit=NOTIFY,
         ),
     ),
 )
