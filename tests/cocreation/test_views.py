@@ -116,3 +116,43 @@ def test_the_public_page_does_not_query_per_proposal() -> None:
         )
         services.respond(actor=c.representatives[0], proposal=proposal, agrees=True)
     assert count() == one
+
+
+def test_the_budget_manager_starts_a_co_creation_and_adds_participants() -> None:
+    from buurtbudget.cocreation.models import CoCreationProcess, Participant
+    from buurtbudget.schemes.models import ProcessModel
+    from tests.factories.community import budget_manager, scheme_of
+
+    scheme = scheme_of(ProcessModel.COCREATIE)
+    manager = budget_manager(scheme.municipality)
+    client = _client(manager)
+    base = f"/{scheme.municipality.slug}/beheer/cocreatie/"
+    assert client.get(base).status_code == 200
+    started = client.post(
+        base + "starten/",
+        {
+            "start-scheme": scheme.pk,
+            "start-district_agreements_needed": 1,
+            "start-representative_agreements_needed": 2,
+        },
+    )
+    assert started.status_code == 302
+    process = CoCreationProcess.objects.get(scheme=scheme)
+    assert process.representative_agreements_needed == 2
+    person = UserFactory(name="Rita Bewoner")
+    unknown = client.post(
+        base + "deelnemer/",
+        {"p-process": process.pk, "p-email": "niemand@example.org", "p-side": "representative"},
+    )
+    assert unknown.status_code == 400 and "Er is geen account" in unknown.content.decode()
+    added = client.post(
+        base + "deelnemer/", {"p-process": process.pk, "p-email": person.email, "p-side": "representative"}
+    )
+    assert added.status_code == 302
+    participant = Participant.objects.get(process=process)
+    assert participant.user == person and participant.show_name is False
+    assert person.has_perm("cocreation.participate", process)
+    # A district officer cannot manage co-creations; another municipality's manager does not see this one.
+    assert _client(district_officer(scheme.municipality)).get(base).status_code == 403
+    other_manager = budget_manager(scheme_of(ProcessModel.COCREATIE).municipality)
+    assert _client(other_manager).get(base).status_code == 403

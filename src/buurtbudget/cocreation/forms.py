@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from buurtbudget.schemes.models import DEFAULT_RULES
+from buurtbudget.schemes.models import DEFAULT_RULES, ProcessModel, Scheme
+from buurtbudget.tenancy.models import Municipality
 
-from .models import ProposalKind
+from .models import CoCreationProcess, ProposalKind, Side
 
 
 def parse_rule_value(rule_key: str, text: str) -> Any:
@@ -82,3 +83,34 @@ class ResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+
+
+class StartForm(forms.Form):
+    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.none())
+    district_agreements_needed = forms.IntegerField(
+        label=_("District agreements needed"), min_value=1, max_value=20, initial=1
+    )
+    representative_agreements_needed = forms.IntegerField(
+        label=_("Representative agreements needed"), min_value=1, max_value=20, initial=1
+    )
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = Scheme.objects.filter(  # type: ignore[attr-defined]
+            municipality=municipality, process_model=ProcessModel.COCREATIE, cocreation__isnull=True
+        )
+
+
+class ParticipantForm(forms.Form):
+    process = forms.ModelChoiceField(label=_("Co-creation"), queryset=CoCreationProcess.objects.none())
+    email = forms.EmailField(label=_("E-mail address of the participant's account"))
+    side = forms.ChoiceField(label=_("Takes part for"), choices=Side.choices)
+    show_name = forms.BooleanField(
+        label=_("The participant agrees that their name is published with the log"), required=False
+    )
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["process"].queryset = CoCreationProcess.objects.filter(  # type: ignore[attr-defined]
+            municipality=municipality
+        ).select_related("scheme")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from buurtbudget.accounts.models import User
 from buurtbudget.tenancy.models import Municipality
 
 from .models import Agreement, CoCreationProcess, LogEntry, Participant, Proposal
@@ -25,6 +26,18 @@ def process_by_scheme_slug(*, municipality: Municipality, slug: str) -> CoCreati
         .select_related("scheme", "scheme__area", "municipality")
         .first()
     )
+
+
+def processes_of(*, municipality: Municipality) -> list[CoCreationProcess]:
+    return list(
+        CoCreationProcess.objects.filter(municipality=municipality)
+        .select_related("scheme", "municipality")
+        .order_by("scheme__name")
+    )
+
+
+def user_by_email(email: str) -> User | None:
+    return User.objects.filter(email=email.strip().lower(), is_active=True).first()
 
 
 def public_view(*, process: CoCreationProcess) -> PublicCoCreation:

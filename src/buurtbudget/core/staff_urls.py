@@ -8,6 +8,7 @@ from buurtbudget.audit import views as audit_views
 urlpatterns = [
     path("audit/", audit_views.audit_trail, name="audit_trail"),
     path("buurtbudget/", include("buurtbudget.rounds.staff_urls")),
+    path("cocreatie/", include("buurtbudget.cocreation.staff_urls")),
     path("community/", include("buurtbudget.community.staff_urls")),
     path("gebieden/", include("buurtbudget.areas.staff_urls")),
     path("gemeente/", include("buurtbudget.tenancy.staff_urls")),
