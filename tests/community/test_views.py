@@ -40,6 +40,8 @@ def test_the_district_accepts_a_year_report_on_the_overview() -> None:
     url = f"/{c.group.municipality.slug}/beheer/community/verslag/{report.pk}/accepteren/"
     other = community_budget()
     assert _client(other.officer).post(url).status_code == 403
+    overview = _client(c.officer).get(f"/{c.group.municipality.slug}/beheer/community/").content.decode()
+    assert "Veel gedaan." in overview and "Goedkeuren" in overview
     assert _client(c.officer).post(url).status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
