@@ -117,8 +117,8 @@ def test_municipality_home_takes_a_fixed_number_of_queries(
 ) -> None:
     amsterdam = MunicipalityFactory(slug="amsterdam")
     _tree(amsterdam, districts)
-    # municipality, the whole area tree
-    with django_assert_num_queries(2):
+    # municipality, the whole area tree, open schemes (their open rounds only when there are schemes)
+    with django_assert_num_queries(3):
         assert client.get("/amsterdam/").status_code == 200
 
 
@@ -131,6 +131,6 @@ def test_area_page_takes_a_fixed_number_of_queries(
     wijk = AreaFactory(municipality=amsterdam, parent=west, level=AreaLevel.NEIGHBOURHOOD, slug="wijk")
     for _ in range(children):
         AreaFactory(municipality=amsterdam, parent=wijk, level=AreaLevel.BUURT)
-    # municipality, area, ancestors, children, published regiegroep decisions
-    with django_assert_num_queries(5):
+    # municipality, area, ancestors, children, open schemes, published regiegroep decisions
+    with django_assert_num_queries(6):
         assert client.get("/amsterdam/gebied/wijk/").status_code == 200

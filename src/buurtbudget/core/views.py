@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from buurtbudget.areas import selectors as area_selectors
 from buurtbudget.areas.models import Area
+from buurtbudget.schemes import selectors as scheme_selectors
 from buurtbudget.tenancy import selectors as tenancy_selectors
 from buurtbudget.tenancy.models import Municipality
 from buurtbudget.tenancy.theme import theme_css_for
@@ -52,7 +53,11 @@ def municipality_home(request: HttpRequest, gemeente: str) -> HttpResponse:
     municipality = _municipality(request, gemeente)
     districts = area_selectors.area_tree(municipality=municipality)
     _link_tree(municipality, districts)
-    return render(request, "core/municipality.html", {"districts": districts, "open_schemes": []})
+    return render(
+        request,
+        "core/municipality.html",
+        {"districts": districts, "open_schemes": scheme_selectors.open_schemes(municipality=municipality)},
+    )
 
 
 @require_GET
@@ -67,7 +72,7 @@ def area_page(request: HttpRequest, gemeente: str, area: str) -> HttpResponse:
             "area": the_area,
             "ancestors": _link_to(municipality, area_selectors.ancestors(area=the_area)),
             "children": _link_to(municipality, area_selectors.children(area=the_area)),
-            "open_schemes": [],
+            "open_schemes": scheme_selectors.open_schemes(municipality=municipality, area=the_area),
         },
     )
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from buurtbudget.areas.models import Area
 from buurtbudget.tenancy.models import Municipality
 
 from .models import Intake, Scheme, SchemeRound, SchemeRuleVersion
@@ -56,3 +57,28 @@ def is_open_for_submissions(*, scheme: Scheme, on: dt.date | None = None) -> boo
     if scheme.intake == Intake.ROUNDS:
         return open_round(scheme=scheme, on=day) is not None
     return True
+
+
+def open_schemes(
+    *, municipality: Municipality, area: Area | None = None, on: dt.date | None = None
+) -> list[Scheme]:
+    """Schemes that take initiatives now, for a municipality's home or an area page, in two queries.
+
+    On an area page: municipality-wide schemes, schemes of the area or of an area it lies in (they cover its
+    residents) and schemes of areas inside it.
+    """
+    day = on or timezone.localdate()
+    candidates = (
+        Scheme.objects.filter(municipality=municipality, closed_at__isnull=True, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("area")
+        .prefetch_related(
+            Prefetch("rounds", queryset=SchemeRound.objects.filter(opens_on__lte=day, closes_on__gte=day))
+        )
+        .order_by("name")
+    )
+    if area is not None:
+        candidates = candidates.filter(
+            Q(area__isnull=True) | Q(area_id__in=area.ancestor_ids) | Q(area__path__startswith=area.path)
+        )
+    return [s for s in candidates if s.intake != Intake.ROUNDS or len(s.rounds.all()) > 0]
