@@ -12,6 +12,7 @@ from buurtbudget.areas import services as area_services
 from buurtbudget.areas.models import Area, PostcodeRange
 from buurtbudget.core.demo import data
 from buurtbudget.core.demo.people import ensure_demo_user
+from buurtbudget.core.demo.rounds import ensure_demo_rounds
 from buurtbudget.tenancy import services as tenancy_services
 from buurtbudget.tenancy.models import Municipality
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             scope = f"{municipality.name} / {area.name}" if area else municipality.name
             role_label = str(Role(person.role).label)
             rows.append((person.email, role_label, scope, data.DEMO_PASSWORD))
+        rows += ensure_demo_rounds(municipalities["amsterdam"], self.stdout.write)  # issue 6 part 8
         self._print_table(rows)
 
     def _municipality(self, demo: data.DemoMunicipality) -> Municipality:
