@@ -12,13 +12,12 @@ from tests.factories.payments import PayingOrganisationFactory, funded_voucher, 
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
 
-from tests.browser.conftest import browser  # noqa: E402,F401  (the shared browser fixture)
 
-
-def _page_as(browser, live_server, user):  # noqa: F811
+def _page_as(browser, live_server, user):
     client = Client()
     client.force_login(user)
     context = browser.new_context(
@@ -36,7 +35,7 @@ def _page_as(browser, live_server, user):  # noqa: F811
     return context, context.new_page()
 
 
-def test_payment_screens_are_accessible(browser, live_server, settings):  # noqa: F811
+def test_payment_screens_are_accessible(browser, live_server, settings):
     settings.BUURTBUDGET_REQUIRE_STAFF_2FA = False
     voucher = funded_voucher(amount_cents=50_000)
     organisation = PayingOrganisationFactory(municipality=voucher.municipality)
