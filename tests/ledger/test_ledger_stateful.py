@@ -1,8 +1,9 @@
 """A hypothesis state machine over the money operations, checking the ledger's invariants after every step.
 
-Add rules for new operations (payments: request/approve/reject/cash/settle/export/reconcile) as methods with
-`@rule`; put the objects they create in a Bundle or in `self.vouchers`, and extend `money_out()` when money
-leaves to accounts outside the municipality's budget (e.g. paid_out).
+Operations: fund, reserve overhead, issue, expire, cancel, close, reverse, and the payments: request (invoice
+or cash), approve, reject, settle or return cash, export (SEPA) and reconcile (a camt.053 statement for an
+exported batch, sometimes with a line missing or a wrong amount). Refusals are expected and must leave the
+invariants intact. Money leaves the municipality's budgets only into paid_out accounts (`money_out()`).
 
 Total steps: LEDGER_STATEFUL_STEPS (default 10,000 when CI is set, else 1,000); the test keeps running machines until that many steps
 ran, in machines of LEDGER_STATEFUL_STEP_COUNT steps (default 50).
@@ -11,6 +12,7 @@ ran, in machines of LEDGER_STATEFUL_STEP_COUNT steps (default 50).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import uuid
 
@@ -27,14 +29,19 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from buurtbudget.accounts.models import Role
+from buurtbudget.contrib import camt
 from buurtbudget.ledger import services as ledger
 from buurtbudget.ledger.models import AccountKind, JournalEntry, LedgerAccount, Posting
+from buurtbudget.payments import services as payments
+from buurtbudget.payments.models import PaymentRequest, SepaBatch
 from buurtbudget.schemes import services as schemes
 from buurtbudget.statemachine.services import TransitionNotAllowed
 from buurtbudget.vouchers import services as vouchers
 from buurtbudget.vouchers.models import Voucher, VoucherStatus
 from tests.factories import MunicipalityFactory, UserFactory
 from tests.factories.money import SchemeFactory
+from tests.factories.payments import PAYEE_IBAN, PDF_BYTES, PayingOrganisationFactory, staff
 
 TOTAL_STEPS = int(os.environ.get("LEDGER_STATEFUL_STEPS", "10000" if os.environ.get("CI") else "1000"))
 STEP_COUNT = int(os.environ.get("LEDGER_STATEFUL_STEP_COUNT", "50"))
@@ -42,11 +49,16 @@ STEPS_RUN = {"n": 0}
 
 cents = st.integers(min_value=1, max_value=3_000_000)
 voucher_cents = st.integers(min_value=25_000, max_value=1_000_000)
-EXPECTED = (ledger.LedgerError, TransitionNotAllowed)
+payment_cents = st.integers(min_value=1, max_value=400_000)
+EXPECTED = (ledger.LedgerError, TransitionNotAllowed, payments.PaymentError)
 
 
 def k() -> str:
     return uuid.uuid4().hex
+
+
+def euros(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
 
 
 class LedgerMachine(RuleBasedStateMachine):
@@ -60,6 +72,11 @@ class LedgerMachine(RuleBasedStateMachine):
         self.vouchers: list[Voucher] = []
         self.entries: list[JournalEntry] = []
         self.retry_keys: list[tuple[str, int, int]] = []  # (key, scheme index, amount)
+        self.organisation = PayingOrganisationFactory(municipality=self.gemeente)
+        self.payer = staff(self.organisation, Role.PAYER)
+        self.treasurer = staff(self.organisation, Role.TREASURER)
+        self.payments: list[PaymentRequest] = []
+        self.batches: list[SepaBatch] = []
 
     def teardown(self) -> None:
         self.overhead_within_cap()
@@ -163,6 +180,132 @@ class LedgerMachine(RuleBasedStateMachine):
         entry = data.draw(st.sampled_from(self.entries))
         try:
             ledger.reverse(entry=entry, actor=None, reason="vergissing", idempotency_key=k())
+        except EXPECTED:
+            pass
+
+    @precondition(lambda self: self.vouchers)
+    @rule(data=st.data(), amount=payment_cents, cash=st.booleans(), retry=st.booleans())
+    def request(self, data: st.DataObject, amount: int, cash: bool, retry: bool) -> None:
+        self._step()
+        voucher = data.draw(st.sampled_from(self.vouchers))
+        key = self.payments[-1].idempotency_key if retry and self.payments else k()
+        try:
+            if cash:
+                payment = payments.withdraw_cash(
+                    actor=self.holder,
+                    voucher_code=voucher.code,
+                    amount=euros(amount),
+                    description="Boodschappen buurtfeest",
+                    idempotency_key=key,
+                )
+            else:
+                payment = payments.request_payment(
+                    actor=self.holder,
+                    voucher_code=voucher.code,
+                    payee_name="Bakkerij Jansen",
+                    payee_iban=PAYEE_IBAN,
+                    amount=euros(amount),
+                    description="Taart voor het buurtfeest",
+                    document=io.BytesIO(PDF_BYTES),
+                    idempotency_key=key,
+                )
+        except EXPECTED:
+            return
+        if payment not in self.payments:
+            self.payments.append(payment)
+
+    @precondition(lambda self: self.payments)
+    @rule(data=st.data())
+    def approve(self, data: st.DataObject) -> None:
+        self._step()
+        payment = data.draw(st.sampled_from(self.payments))
+        try:
+            payments.approve_payment(actor=self.payer, payment_request=payment)
+        except EXPECTED:
+            pass
+
+    @precondition(lambda self: self.payments)
+    @rule(data=st.data())
+    def reject(self, data: st.DataObject) -> None:
+        self._step()
+        payment = data.draw(st.sampled_from(self.payments))
+        try:
+            payments.reject_payment(actor=self.payer, payment_request=payment, reason="Bon ontbreekt")
+        except EXPECTED:
+            pass
+
+    @precondition(lambda self: self.payments)
+    @rule(data=st.data(), spent=st.integers(0, 400_000), back=st.booleans())
+    def cash(self, data: st.DataObject, spent: int, back: bool) -> None:
+        """Settle a cash advance with receipts (spent may exceed it: refused), or return it whole."""
+        self._step()
+        payment = data.draw(st.sampled_from(self.payments))
+        try:
+            if back:
+                payments.return_cash(actor=self.payer, payment_request=payment)
+            else:
+                payments.settle_cash(
+                    actor=self.holder,
+                    payment_request=payment,
+                    spent=euros(spent) if spent else "0",
+                    receipts=io.BytesIO(PDF_BYTES),
+                )
+        except EXPECTED:
+            pass
+
+    @precondition(lambda self: self.payments)
+    @rule()
+    def export(self) -> None:
+        self._step()
+        try:
+            batch = payments.export_sepa(actor=self.treasurer, paying_organisation=self.organisation)
+        except EXPECTED:
+            return
+        if batch is not None:
+            self.batches.append(batch)
+
+    @precondition(lambda self: self.batches)
+    @rule(data=st.data(), mode=st.sampled_from(["all", "all", "drop_first", "wrong_amount", "unknown"]))
+    def reconcile(self, data: st.DataObject, mode: str) -> None:
+        """The bank statement for an exported batch (possibly again: the payments then mismatch)."""
+        self._step()
+        batch = data.draw(st.sampled_from(self.batches))
+        lines = [
+            camt.StatementLine(
+                end_to_end_id=e2e, amount_cents=cents, currency="EUR", credit=False, booking_date=None
+            )
+            for e2e, cents in PaymentRequest.objects.filter(batch=batch)
+            .order_by("pk")
+            .values_list("end_to_end_id", "amount_cents")
+        ]
+        if mode == "drop_first":
+            lines = lines[1:]
+        elif mode == "wrong_amount" and lines:
+            first = lines[0]
+            lines[0] = camt.StatementLine(
+                end_to_end_id=first.end_to_end_id,
+                amount_cents=first.amount_cents + 1,
+                currency="EUR",
+                credit=False,
+                booking_date=None,
+            )
+        elif mode == "unknown":
+            lines.append(
+                camt.StatementLine(
+                    end_to_end_id=f"X-{k()[:8]}",
+                    amount_cents=100,
+                    currency="EUR",
+                    credit=False,
+                    booking_date=None,
+                )
+            )
+        content = camt.write_camt053(
+            account_iban=self.organisation.iban, lines=lines, message_id=f"STMT-{k()[:20]}"
+        )
+        try:
+            payments.import_statement(
+                actor=self.treasurer, paying_organisation=self.organisation, content=content
+            )
         except EXPECTED:
             pass
 
