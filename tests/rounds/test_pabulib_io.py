@@ -158,6 +158,8 @@ def test_district_staff_download_the_file_residents_cannot(client, noord, voted)
     client.force_login(resident())
     assert client.get(url).status_code == 403
     client.force_login(noord.officer)
+    detail = reverse("core:rounds_staff", kwargs={"gemeente": "amsterdam", "pk": r.pk})
+    assert f'href="{url}"' in client.get(detail).content.decode()
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="amsterdam_{r.slug}.pb"'
