@@ -9,9 +9,12 @@ urlpatterns = [
     path("mijn/", include("buurtbudget.accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("buurtbudget.core.api_urls")),
-    path("", include("buurtbudget.vouchers.urls")),  # /verificatie/<code>/, /mijn/vouchers/<code>/
-    path("", include("buurtbudget.initiatives.urls")),  # /mijn/initiatieven/, /<gemeente>/regelingen/<scheme>/
-    path("", include("buurtbudget.accountability.urls")),  # /mijn/initiatieven/<pk>/verantwoording/
+    # /verificatie/<code>/, /mijn/vouchers/<code>/
+    path("", include("buurtbudget.vouchers.urls")),
+    # /mijn/initiatieven/, /<gemeente>/regelingen/<scheme>/
+    path("", include("buurtbudget.initiatives.urls")),
+    # /mijn/initiatieven/<pk>/verantwoording/
+    path("", include("buurtbudget.accountability.urls")),
     # Municipality pages come last: /<gemeente>/... catches every other first path segment.
     path("", include("buurtbudget.core.urls")),
 ]
