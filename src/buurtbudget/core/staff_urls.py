@@ -11,6 +11,7 @@ urlpatterns = [
     path("cocreatie/", include("buurtbudget.cocreation.staff_urls")),
     path("community/", include("buurtbudget.community.staff_urls")),
     path("gebieden/", include("buurtbudget.areas.staff_urls")),
+    path("geld/", include("buurtbudget.ledger.staff_urls")),
     path("gemeente/", include("buurtbudget.tenancy.staff_urls")),
     path("initiatieven/", include("buurtbudget.accountability.staff_urls")),
     path("ondersteuning/", include("buurtbudget.support.staff_urls")),

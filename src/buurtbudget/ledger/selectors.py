@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -105,3 +106,96 @@ def unbalanced_entries(*, municipality: Municipality | None = None) -> list[int]
         .values_list("pk", flat=True)
     )
     return list(rows)
+
+
+@dataclass(frozen=True)
+class SchemeTrialRow:
+    account_id: int
+    kind: str
+    name: str
+    debit_cents: int
+    credit_cents: int  # <= 0
+
+    @property
+    def net_cents(self) -> int:
+        return self.debit_cents + self.credit_cents
+
+
+@dataclass(frozen=True)
+class SchemeMoneyOverview:
+    """A scheme's money from its journal entries: every entry that touches one of its accounts."""
+
+    funded_cents: int
+    awarded_cents: int
+    reserved_cents: int
+    overhead_cap_cents: int
+    paid_cents: int
+    returned_cents: int
+    trial_balance: tuple[SchemeTrialRow, ...]
+
+    @property
+    def debit_total_cents(self) -> int:
+        return sum(r.debit_cents for r in self.trial_balance)
+
+    @property
+    def credit_total_cents(self) -> int:
+        return sum(r.credit_cents for r in self.trial_balance)
+
+
+# Entry kinds (kept here as text so the ledger does not import the apps that book them).
+_FUND, _RESERVE, _ISSUE = "scheme.fund", "scheme.reserve_overhead", "voucher.issue"
+_RETURNS = ("scheme.return", "scheme.return_to_source")
+_PAYMENTS = ("payment.approve", "payment.cash_settle", "payment.cash_return")
+
+
+def scheme_money_overview(*, scheme: Any) -> SchemeMoneyOverview:
+    """Awarded, reserved, paid, returned, overhead used vs cap and a trial balance of one scheme, in one query.
+
+    funded: scheme.fund on the scheme budget; awarded: voucher.issue on its vouchers; reserved: overhead
+    reservations; paid: what left its vouchers through payments (approved, less cash brought back);
+    returned: vouchers' rests returned at closing. The trial balance has per account the debits and credits
+    of the scheme's entries (reversals included), so debits + credits = 0."""
+    from django.db.models import IntegerField, Subquery
+
+    touched = Posting.objects.filter(account__scheme_id=scheme.pk).values("entry_id")
+    rows = (
+        Posting.objects.filter(entry_id__in=Subquery(touched))
+        .values("account_id", "account__kind", "account__name", "account__scheme_id", "entry__kind")
+        .annotate(
+            debit=Coalesce(
+                Sum("amount_cents", filter=Q(amount_cents__gt=0)), Value(0), output_field=IntegerField()
+            ),
+            credit=Coalesce(
+                Sum("amount_cents", filter=Q(amount_cents__lt=0)), Value(0), output_field=IntegerField()
+            ),
+        )
+        .order_by("account__kind", "account__name", "account_id")
+    )
+    by_kind: dict[tuple[str, str], int] = {}
+    accounts: dict[int, list[Any]] = {}
+    for row in rows:
+        net = int(row["debit"]) + int(row["credit"])
+        if row["account__scheme_id"] == scheme.pk:
+            key = (row["account__kind"], row["entry__kind"])
+            by_kind[key] = by_kind.get(key, 0) + net
+        account = accounts.setdefault(row["account_id"], [row["account__kind"], row["account__name"], 0, 0])
+        account[2] += int(row["debit"])
+        account[3] += int(row["credit"])
+
+    def total(account_kind: str, *entry_kinds: str) -> int:
+        return sum(by_kind.get((account_kind, kind), 0) for kind in entry_kinds)
+
+    funded = total("scheme_budget", _FUND)
+    cap_percent = int(scheme.rule("overhead_cap_percent") or 0)
+    return SchemeMoneyOverview(
+        funded_cents=funded,
+        awarded_cents=total("voucher", _ISSUE),
+        reserved_cents=total("overhead_reserve", _RESERVE),
+        overhead_cap_cents=funded * cap_percent // 100,
+        paid_cents=-total("voucher", *_PAYMENTS),
+        returned_cents=-total("voucher", *_RETURNS),
+        trial_balance=tuple(
+            SchemeTrialRow(account_id=pk, kind=kind, name=name, debit_cents=debit, credit_cents=credit)
+            for pk, (kind, name, debit, credit) in accounts.items()
+        ),
+    )
