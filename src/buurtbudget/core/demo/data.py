@@ -160,4 +160,11 @@ PEOPLE = (
     DemoPerson("bewoner@utrecht.example", "Daan Bewoner", Role.RESIDENT, "utrecht", "overvecht", "3562AB", 7),
     DemoPerson("voorzitter@utrecht.example", "Sara Voorzitter", Role.STEERING_CHAIR, "utrecht", "overvecht"),
     DemoPerson("budgetbeheer@utrecht.example", "Tim Budgetbeheerder", Role.BUDGET_MANAGER, "utrecht"),
+    DemoPerson(
+        "regiegroep@utrecht.example", "Noor Regiegroeplid", Role.STEERING_MEMBER, "utrecht", "overvecht"
+    ),
+    DemoPerson(
+        "regiegroep2@utrecht.example", "Joost Regiegroeplid", Role.STEERING_MEMBER, "utrecht", "overvecht"
+    ),
+    DemoPerson("betaalorganisatie@utrecht.example", "Fatima Betaalorganisatie", Role.PAYER, "utrecht"),
 )

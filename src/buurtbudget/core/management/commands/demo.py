@@ -13,6 +13,7 @@ from buurtbudget.areas.models import Area, PostcodeRange
 from buurtbudget.core.demo import data
 from buurtbudget.core.demo.people import ensure_demo_user
 from buurtbudget.core.demo.rounds import ensure_demo_rounds
+from buurtbudget.core.demo.vouchers import ensure_demo_vouchers
 from buurtbudget.tenancy import services as tenancy_services
 from buurtbudget.tenancy.models import Municipality
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             role_label = str(Role(person.role).label)
             rows.append((person.email, role_label, scope, data.DEMO_PASSWORD))
         rows += ensure_demo_rounds(municipalities["amsterdam"], self.stdout.write)  # issue 6 part 8
+        ensure_demo_vouchers(municipalities["utrecht"], self.stdout.write)  # issue 5
         self._print_table(rows)
 
     def _municipality(self, demo: data.DemoMunicipality) -> Municipality:
