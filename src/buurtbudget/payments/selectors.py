@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from buurtbudget.tenancy.models import Municipality
 from buurtbudget.vouchers import selectors as voucher_selectors
+from buurtbudget.vouchers.models import Voucher
 
 from .models import (
     MatchStatus,
@@ -84,4 +85,44 @@ def lines_to_handle(organisation: PayingOrganisation) -> QuerySet[StatementLine]
         .filter(handled_at__isnull=True)
         .select_related("statement", "payment_request")
         .order_by("-statement__imported_at", "position")
+    )
+
+
+def paying_organisations_of(user: Any) -> list[PayingOrganisation]:
+    """The paying organisations for which `user` approves payments (in municipalities where they hold a role)."""
+    if user is None or not user.is_authenticated:
+        return []
+    organisations = (
+        PayingOrganisation.objects.filter(municipality__role_assignments__user=user).distinct().order_by("pk")
+    )
+    return [org for org in organisations if user.has_perm("payments.approve", org)]
+
+
+def vouchers_for_api(user: Any) -> QuerySet[Voucher]:
+    """Vouchers `user` may read: those they hold, and those a paying organisation of theirs pays (its
+    explicit assignments, and for a default organisation the municipality's vouchers without one); each with
+    its ledger balance as `balance`."""
+    from django.db.models import CharField, IntegerField, OuterRef, Q, Subquery, Value
+    from django.db.models.functions import Cast, Coalesce, Concat
+
+    from buurtbudget.ledger.models import AccountKind, LedgerAccount
+
+    organisations = paying_organisations_of(user)
+    visible = Q(holder_id=getattr(user, "pk", None))
+    if organisations:
+        visible |= Q(
+            pk__in=VoucherPayer.objects.filter(paying_organisation__in=organisations).values("voucher_id")
+        )
+        defaults = [org.municipality_id for org in organisations if org.is_default]
+        if defaults:
+            visible |= Q(municipality_id__in=defaults) & ~Q(pk__in=VoucherPayer.objects.values("voucher_id"))
+    balance = LedgerAccount.objects.filter(
+        kind=AccountKind.VOUCHER,
+        owner_key=Concat(Value("voucher:"), Cast(OuterRef("pk"), CharField())),
+    ).values("balance_cents")[:1]
+    return (
+        Voucher.objects.filter(visible)
+        .select_related("scheme")
+        .annotate(balance=Coalesce(Subquery(balance, output_field=IntegerField()), Value(0)))
+        .order_by("pk")
     )
