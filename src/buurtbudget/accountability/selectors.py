@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from buurtbudget.initiatives.models import Initiative
@@ -33,7 +33,17 @@ def voucher_of(initiative: Initiative) -> Voucher | None:
         .order_by("-pk")
         .first()
     )
-    return decision.voucher if decision is not None else None
+    if decision is not None:
+        return decision.voucher
+    # A plan funded by the residents' vote (model A) holds its voucher on the plan.
+    from buurtbudget.rounds.models import Plan
+
+    plan = (
+        Plan.objects.filter(initiative_id=initiative.pk, voucher__isnull=False)
+        .select_related("voucher__municipality", "voucher__scheme__area")
+        .first()
+    )
+    return plan.voucher if plan is not None else None
 
 
 @dataclass(frozen=True)
@@ -200,11 +210,14 @@ def overview_queryset(*, municipality: Municipality, status: str = "") -> QueryS
         .order_by("-pk")
         .values("voucher_id")[:1]
     )
+    from buurtbudget.rounds.models import Plan
+
+    voted_voucher = Plan.objects.filter(initiative_id=OuterRef("pk")).values("voucher_id")[:1]
     initiatives = (
         Initiative.objects.filter(municipality=municipality)
         .exclude(status=S.DRAFT)
         .select_related("scheme", "contact_official", "settlement")
-        .annotate(voucher_pk=Subquery(latest_voucher))
+        .annotate(voucher_pk=Coalesce(Subquery(latest_voucher), Subquery(voted_voucher)))
         .annotate(
             voucher_amount=Subquery(
                 Voucher.objects.filter(pk=OuterRef("voucher_pk")).values("amount_cents")[:1]

@@ -44,6 +44,17 @@ def execution_term_over(initiative: Any, actor: Any) -> str | None:
     return _("The execution term has not ended yet.")
 
 
+def funded_by_vote(initiative: Any, actor: Any) -> str | None:
+    """Guard on fund_by_vote: only the initiative of a plan that the residents' vote funded (rounds app)."""
+    from buurtbudget.rounds.models import Plan, PlanStatus
+
+    if Plan.objects.filter(
+        initiative_id=initiative.pk, status=PlanStatus.FUNDED, voucher__isnull=False
+    ).exists():
+        return None
+    return _("Only a plan funded by the residents' vote starts this way.")
+
+
 UNDECIDED = (S.SUBMITTED, S.IN_CONSULTATION)
 
 # Transitions tell the people involved, in their own language, after they commit (SPEC §4). Decisions
@@ -111,6 +122,16 @@ INITIATIVE_MACHINE = StateMachine(
             target=S.IN_EXECUTION,
             label="Start execution (voucher issued)",
             permission=DECIDE,
+        ),
+        # Model A (begroot): the residents' vote and the district's confirmation of the result take the place
+        # of submission and award; the plan goes straight into execution with its voucher (voting.services).
+        transition(
+            "fund_by_vote",
+            sources=(S.DRAFT,),
+            target=S.IN_EXECUTION,
+            label="Funded by the residents' vote",
+            permission="rounds.manage",
+            guards=(funded_by_vote,),
         ),
         transition(
             "finish_execution",

@@ -144,6 +144,19 @@ class Plan(models.Model):
     cost_note = models.TextField(_("note on the cost"), blank=True)
     feasibility_reason = models.TextField(_("feasibility: reason"), blank=True)
     selection_reason = models.TextField(_("selection: reason"), blank=True)
+    # Once the district confirms the result, a funded plan is carried out as an initiative (in execution)
+    # with a voucher for its cost, like an awarded initiative of the voucher system.
+    initiative = models.OneToOneField(
+        "initiatives.Initiative",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="round_plan",
+    )
+    voucher = models.ForeignKey(
+        "vouchers.Voucher", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,16 +14,23 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buurtbudget.audit import services as audit
+from buurtbudget.initiatives.lifecycle import INITIATIVE_MACHINE
+from buurtbudget.initiatives.models import BudgetLine, Initiative
+from buurtbudget.ledger.services import LedgerError
 from buurtbudget.rounds.machine import MANAGE, PLAN_MACHINE, ROUND_MACHINE
 from buurtbudget.rounds.models import Phase, Plan, PlanStatus, Round
 from buurtbudget.rounds.selectors import ballot_plans
+from buurtbudget.schemes import services as scheme_services
+from buurtbudget.schemes.models import ProcessModel, Scheme
 from buurtbudget.statemachine.services import TransitionNotAllowed, apply_transition
+from buurtbudget.vouchers import services as vouchers
+from buurtbudget.vouchers.models import Voucher, VoucherStatus
 
 from . import codes
 from .ballots import BallotPlan, check_choices
@@ -400,11 +407,36 @@ def close_voting(*, actor: Any, round: Round) -> Round:
 
 
 def confirm_result(*, actor: Any, round: Round) -> Round:
-    """The district confirms the count: selected plans are funded, the result is published.
+    """The district confirms the count: selected plans are funded, the result is published, and each funded
+    plan becomes an initiative in execution with a voucher for its cost (SPEC §3 and §4).
 
-    TODO(initiatives): each funded plan becomes an initiative in execution with its budget booked through
-    the money services, once the initiatives app exists.
+    Money: the round's scheme (process model "begroot", made and funded with the round's budget from the
+    municipality's source budget when the round has none) is settled first. `vouchers.services.issue_voucher`
+    runs only in its own durable transaction, so, as with a regiegroep award, each funded plan first gets its
+    voucher (idempotency key per plan) and then, in one durable transaction, its initiative, the link and the
+    lifecycle step; if that step fails, the voucher is cancelled and closed again. Every step is idempotent:
+    confirming again only finishes plans that are still without an initiative, and is refused otherwise.
     """
+    if actor is None or not actor.has_perm(MANAGE, round):
+        raise TransitionNotAllowed(_("You are not allowed to do this."))
+    current = Round.objects.select_related("municipality", "area", "scheme").get(pk=round.pk)
+    unfinished = _unfinished_plans(current)
+    if current.phase == Phase.EXECUTION and current.result_confirmed_at is not None and unfinished:
+        scheme = _round_scheme(actor=actor, round=current)
+        _check_vouchers_fit(scheme=scheme, plans=unfinished)
+        _start_initiatives(actor=actor, round=current, scheme=scheme)
+        return current
+    if current.phase == Phase.RESULT:
+        if not current.result:
+            raise TransitionNotAllowed(_("There is no count to confirm."))
+        selected = set(current.result.get("selected", []))
+        scheme = _round_scheme(actor=actor, round=current)
+        _check_vouchers_fit(
+            scheme=scheme,
+            plans=[
+                p for p in Plan.objects.filter(round=current, status=PlanStatus.ON_BALLOT) if p.pk in selected
+            ],
+        )
     with transaction.atomic(durable=True):
         locked = Round.objects.select_for_update().get(pk=round.pk)
         if locked.phase == Phase.RESULT and not locked.result:
@@ -421,4 +453,177 @@ def confirm_result(*, actor: Any, round: Round) -> Round:
         moved.result_confirmed_at = timezone.now()
         moved.save(update_fields=["result_confirmed_at"])
         round.phase, round.result_confirmed_at = moved.phase, moved.result_confirmed_at
-        return moved
+    moved = Round.objects.select_related("municipality", "area", "scheme").get(pk=round.pk)
+    _start_initiatives(actor=actor, round=moved, scheme=_round_scheme(actor=actor, round=moved))
+    round.scheme_id = moved.scheme_id
+    return moved
+
+
+# --- funded plans become initiatives in execution -------------------------------------------------------
+
+
+def _unfinished_plans(round: Round) -> list[Plan]:
+    return list(
+        Plan.objects.filter(round=round, status=PlanStatus.FUNDED, initiative__isnull=True)
+        .exclude(submitted_by=None)
+        .select_related("submitted_by", "area")
+        .order_by("pk")
+    )
+
+
+def _round_scheme(*, actor: Any, round: Round) -> Scheme:
+    """The round's "begroot" scheme, funded with the round's budget; made now if the round has none."""
+    scheme = round.scheme
+    if scheme is None:
+        slug = f"buurtbudget-{round.pk}"
+        scheme = Scheme.objects.filter(municipality=round.municipality, slug=slug).first()
+        if scheme is None:
+            try:
+                scheme = scheme_services.create_scheme(
+                    actor=actor,
+                    municipality=round.municipality,
+                    name=f"Buurtbudget: {round.name}"[:200],
+                    slug=slug,
+                    starts_on=round.plans_open_on,
+                    process_model=ProcessModel.BEGROOT,
+                    area=round.area,
+                    # A voucher carries one funded plan, whatever its cost within the round's budget.
+                    rules={"voucher_min_cents": 1, "voucher_max_cents": round.budget_cents},
+                )
+            except IntegrityError:  # a concurrent confirmation made it
+                scheme = Scheme.objects.get(municipality=round.municipality, slug=slug)
+        with transaction.atomic(durable=True):
+            locked = Round.objects.select_for_update().get(pk=round.pk)
+            if locked.scheme_id is None:
+                locked.scheme = scheme
+                locked.save(update_fields=["scheme"])
+                audit.record(
+                    actor=actor,
+                    action="rounds.round.scheme",
+                    municipality=round.municipality,
+                    obj=locked,
+                    after={"scheme": scheme.pk},
+                )
+            scheme = Scheme.objects.get(pk=locked.scheme_id or scheme.pk)
+        round.scheme = scheme
+    if scheme.process_model != ProcessModel.BEGROOT:
+        raise VotingError(_("The round's scheme is not a buurtbudget (begroot) scheme."))
+    # Idempotent: the ledger returns the first booking for the same key.
+    scheme_services.fund_scheme(
+        actor=actor,
+        scheme=scheme,
+        amount_cents=round.budget_cents,
+        idempotency_key=f"rounds:round:{round.pk}:fund",
+    )
+    return scheme
+
+
+def _check_vouchers_fit(*, scheme: Scheme, plans: list[Plan]) -> None:
+    """Refuse (nothing confirmed) when a plan's voucher would break the scheme's rules."""
+    if scheme.is_closed:
+        raise VotingError(_("The round's scheme is closed: no vouchers can be issued."))
+    low, high = int(scheme.rule("voucher_min_cents")), int(scheme.rule("voucher_max_cents"))
+    for plan in plans:
+        if not low <= plan.cost_cents <= high:
+            raise VotingError(
+                _("The plan '%(title)s' does not fit the voucher limits of the round's scheme.")
+                % {"title": plan.title}
+            )
+
+
+def _voucher_key(plan: Plan) -> str:
+    """One voucher per funded plan; a voucher cancelled after a failed step is not reused."""
+    base = f"rounds:plan:{plan.pk}:voucher"
+    spoiled = Voucher.objects.filter(
+        issue_key__startswith=base, status__in=[VoucherStatus.CANCELLED, VoucherStatus.CLOSED]
+    ).count()
+    return f"{base}:{spoiled}"
+
+
+def _start_initiatives(*, actor: Any, round: Round, scheme: Scheme) -> None:
+    for plan in _unfinished_plans(round):
+        _start_initiative(actor=actor, round=round, scheme=scheme, plan=plan)
+
+
+def _start_initiative(*, actor: Any, round: Round, scheme: Scheme, plan: Plan) -> None:
+    from buurtbudget.initiatives.services import _grant_initiator_role
+
+    holder = plan.submitted_by
+    assert holder is not None
+    key = _voucher_key(plan)
+    issued_now = not Voucher.objects.filter(issue_key=key).exists()
+    execution_days = int(scheme.rule("execution_term_days"))
+    voucher = vouchers.issue_voucher(
+        actor=actor,
+        scheme=scheme,
+        holder=holder,
+        amount_cents=plan.cost_cents,
+        valid_until=timezone.localdate() + dt.timedelta(days=execution_days),
+        conditions="",
+        idempotency_key=key,
+    )
+    try:
+        with transaction.atomic(durable=True):
+            locked = Plan.objects.select_for_update().get(pk=plan.pk)
+            if locked.initiative_id is not None:
+                return
+            version = scheme_services.ensure_rule_version(scheme=scheme)
+            now = timezone.now()
+            ends_on = timezone.localdate(now) + dt.timedelta(days=execution_days)
+            initiative = Initiative.objects.create(
+                municipality=round.municipality,
+                scheme=scheme,
+                area=locked.area,
+                initiator=holder,
+                title=locked.title,
+                what_and_why=locked.summary,
+                requested_cents=locked.cost_cents,
+                awarded_cents=locked.cost_cents,
+                rule_version=version,
+                submitted_at=now,
+                decided_at=now,
+                execution_ends_on=ends_on,
+                accounting_due_on=ends_on + dt.timedelta(days=int(version.rule("accounting_term_days"))),
+            )
+            lines = list(locked.cost_lines.all())
+            if lines and sum(line.amount_cents for line in lines) == locked.cost_cents:
+                for position, line in enumerate(lines):
+                    BudgetLine.objects.create(
+                        initiative=initiative,
+                        description=line.description,
+                        amount_cents=line.amount_cents,
+                        position=position,
+                    )
+            else:  # the district adjusted the cost: one line with the cost as funded
+                BudgetLine.objects.create(
+                    initiative=initiative,
+                    description=(locked.cost_note or locked.title)[:200],
+                    amount_cents=locked.cost_cents,
+                )
+            _grant_initiator_role(actor=actor, user=holder, initiative=initiative)
+            locked.initiative, locked.voucher = initiative, voucher
+            locked.save(update_fields=["initiative", "voucher"])
+            audit.record(
+                actor=actor,
+                action="rounds.plan.initiative",
+                municipality=round.municipality,
+                obj=locked,
+                after={"initiative": initiative.pk, "voucher": voucher.pk, "amount_cents": locked.cost_cents},
+            )
+            apply_transition(
+                machine=INITIATIVE_MACHINE,
+                instance=initiative,
+                name="fund_by_vote",
+                actor=actor,
+                details={"round": round.pk, "plan": locked.pk, "voucher": voucher.pk},
+            )
+    except BaseException:
+        if issued_now and not Plan.objects.filter(voucher=voucher).exists():
+            try:
+                cancelled = vouchers.cancel_voucher(
+                    voucher=voucher, actor=actor, reason="Plan niet gestart / plan not started"
+                )
+                vouchers.close_voucher(voucher=cancelled, actor=actor)
+            except (TransitionNotAllowed, LedgerError):  # pragma: no cover - already cancelled or closed
+                pass
+        raise

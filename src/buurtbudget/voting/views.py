@@ -197,7 +197,7 @@ def _render_result(request: HttpRequest, the_round: Round, *, public: bool) -> H
     data = the_round.result if (the_round.is_published_result or not public) else None
     rows: list[dict[str, Any]] = []
     if data:
-        titles = {p.pk: p for p in Plan.objects.filter(round=the_round).select_related("area")}
+        titles = {p.pk: p for p in Plan.objects.filter(round=the_round).select_related("area", "initiative")}
         rows = [{**row, "plan": titles.get(row["id"])} for row in data["plans"]]
         rows.sort(key=lambda r: (-r["votes"], r["id"]))
     return render(
