@@ -53,7 +53,7 @@ def default_rules() -> dict[str, Any]:
 
 
 class ProcessModel(models.TextChoices):
-    VOUCHER = "voucher", _("Vouchersysteem / Voucher system")
+    VOUCHER = "voucher", _("Voucher system")
     BEGROOT = "begroot", _("A · begroot")
     COCREATIE = "cocreatie", _("B · co-creatie")
     COMMUNITY = "community", _("C · community")

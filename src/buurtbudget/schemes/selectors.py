@@ -10,7 +10,7 @@ from django.utils import timezone
 from buurtbudget.areas.models import Area
 from buurtbudget.tenancy.models import Municipality
 
-from .models import Intake, Scheme, SchemeRound, SchemeRuleVersion
+from .models import Intake, ProcessModel, Scheme, SchemeRound, SchemeRuleVersion
 
 
 def current_rule_version(scheme: Scheme) -> SchemeRuleVersion | None:
@@ -69,7 +69,13 @@ def open_schemes(
     """
     day = on or timezone.localdate()
     candidates = (
-        Scheme.objects.filter(municipality=municipality, closed_at__isnull=True, starts_on__lte=day)
+        Scheme.objects.filter(
+            municipality=municipality,
+            # Only schemes that take initiatives through the submission flow; rounds have their own pages.
+            process_model=ProcessModel.VOUCHER,
+            closed_at__isnull=True,
+            starts_on__lte=day,
+        )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .select_related("area")
         .prefetch_related(

@@ -482,7 +482,7 @@ def _round_scheme(*, actor: Any, round: Round) -> Scheme:
                 scheme = scheme_services.create_scheme(
                     actor=actor,
                     municipality=round.municipality,
-                    name=f"Buurtbudget: {round.name}"[:200],
+                    name=round.name[:200],
                     slug=slug,
                     starts_on=round.plans_open_on,
                     process_model=ProcessModel.BEGROOT,
