@@ -201,10 +201,14 @@ def _pay(
             continue
         groups = data.groups[winner]
         x = np.take(batch.budgets, groups, axis=1)
+        es = np.take(batch.errors, groups, axis=1)
+        # The price's error bound from the per-supporter errors (the cheap bound per run would compound).
+        cost, weight = data.cost_float[winner], float(data.total_weight[winner])
+        _, rho_err, _ = _waterfill(x, data.weights[winner], es, cost, weight, data.unit[winner])
         poor = x <= rho[:, None]
         batch.budgets[:, groups] = np.where(poor, 0.0, x - rho[:, None])
         step = (rho_err + 2 * EPS * (batch.start + rho))[:, None]
-        updated = np.where(poor, 0.0, np.take(batch.errors, groups, axis=1) + step)
+        updated = np.where(poor, 0.0, es + step)
         batch.errors[:, groups] = updated
         batch.worst = np.maximum(batch.worst, updated.max(axis=1))
         batch.order.append(winner)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
+import numpy.typing as npt
 
 from buurtbudget.counting.profile import FloatArray, IntArray, Profile
 
@@ -164,6 +165,54 @@ def _waterfill_sorted(
     return r, err, close
 
 
+BLOCK = 6  # plans evaluated together: one set of numpy calls serves them all
+
+
+def _evaluate_block(
+    x: FloatArray,
+    w: FloatArray,
+    e: FloatArray,
+    lengths: IntArray,
+    cost: FloatArray,
+    weight: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """Several plans at once. `x`, `w`, `e`: their supporters' money, weights and money error bounds, one
+    plan after another (`lengths` supporters each). Per plan: the supporters' total money and its error
+    bound, the price rho, its error bound, and whether a supporter is too close to rho to call (as
+    `_waterfill`); a plan whose supporters cannot afford it gets rho = inf."""
+    starts = np.zeros(len(lengths), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    xw = x * w
+    total = np.add.reduceat(xw, starts)
+    total_err = np.add.reduceat(e * w, starts) + (lengths + 2) * EPS * total
+    rho = cost / weight
+    poor = x < np.repeat(rho, lengths)
+    poor_weight = np.add.reduceat(np.where(poor, w, 0.0), starts)
+    paid = np.zeros(len(lengths))
+    for _ in range(12):
+        paid = np.add.reduceat(np.where(poor, xw, 0.0), starts)
+        rest = weight - poor_weight
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rho = np.where(rest > 0, (cost - paid) / rest, np.inf)
+        poor = x < np.repeat(rho, lengths)
+        new_weight = np.add.reduceat(np.where(poor, w, 0.0), starts)
+        if np.array_equal(new_weight, poor_weight):
+            break
+        poor_weight = new_weight
+    else:
+        rho = np.full(len(lengths), np.nan)  # not settled: the caller prices these one by one
+    rest = weight - poor_weight
+    paid_err = np.add.reduceat(np.where(poor, e * w, 0.0), starts)
+    err = (paid_err + (poor_weight + 2) * EPS * (paid + cost)) / np.maximum(rest, 1.0) + EPS * rho
+    e_max = np.maximum.reduceat(e, starts)
+    lowest_rich = np.minimum.reduceat(np.where(poor, np.inf, x), starts)
+    highest_poor = np.maximum.reduceat(np.where(poor, x, 0.0), starts)
+    with np.errstate(invalid="ignore"):
+        close = (rest <= 0) | ~(lowest_rich - rho > e_max + err)
+        close |= (highest_poor > 0) & ~(rho - highest_poor > e_max + err)
+    return total, total_err, rho, err, close
+
+
 class _FloatMes:
     """One float run. Every round keeps which supporters paid the price and which paid all they had, so
     that exact values (`_exact_rho`, `_exact_price`) can be rebuilt on demand when floats cannot decide."""
@@ -304,34 +353,53 @@ def run_float(data: MesData, b: Fraction, reference: FloatRun | None = None) -> 
         kept: list[int] = []
         budgets = run.budgets
         cutoff = math.inf
-        for i, p in enumerate(remaining):
-            if lower[p] > max(best_a + best_err, threshold):
-                cutoff = max(best_a + best_err, threshold)
+        i = 0
+        while i < len(remaining):
+            limit = max(best_a + best_err, threshold)
+            if lower[remaining[i]] > limit:
+                cutoff = limit
                 kept.extend(remaining[i:])
                 break
-            groups = data.groups[p]
-            bs = budgets[groups]
-            ws = data.weights[p]
-            es = run.errors[groups]
-            total = float(bs @ ws)
-            cost = data.cost_float[p]
-            total_err = float(es @ ws) + (len(groups) + 2) * EPS * total
-            if total < cost - total_err:
-                continue  # unaffordable now, and budgets only fall within a run
-            if total <= cost + total_err and run.exact_total(p) < data.costs[p]:
-                continue
-            rho, rho_err, close = _waterfill(bs, ws, es, cost, float(data.total_weight[p]))
-            if close:  # the float price may be off: take the exact one
-                exact_prices[p] = run.exact_price(p, rho, rho_err)
-                rho = float(exact_prices[p][0])
-                rho_err = EPS * rho
-            a = rho / cost
-            a_err = rho_err / cost + 2 * EPS * a
-            lower[p] = a - a_err
-            kept.append(p)
-            candidates.append((a, a_err, p, rho, rho_err))
-            if a < best_a:
-                best_a, best_err = a, a_err
+            block = [
+                remaining[j] for j in range(i, min(i + BLOCK, len(remaining))) if lower[remaining[j]] <= limit
+            ]
+            i += len(block)
+            groups = np.concatenate([data.groups[p] for p in block])
+            lengths = np.array([len(data.groups[p]) for p in block], dtype=np.int64)
+            totals, total_errs, rhos, rho_errs, closes = _evaluate_block(
+                budgets[groups],
+                np.concatenate([data.weights[p] for p in block]),
+                run.errors[groups],
+                lengths,
+                np.array([data.cost_float[p] for p in block]),
+                np.array([float(data.total_weight[p]) for p in block]),
+            )
+            for j, p in enumerate(block):
+                cost = data.cost_float[p]
+                total, total_err = float(totals[j]), float(total_errs[j])
+                if total < cost - total_err:
+                    continue  # unaffordable now, and budgets only fall within a run
+                if total <= cost + total_err and run.exact_total(p) < data.costs[p]:
+                    continue
+                rho, rho_err, close = float(rhos[j]), float(rho_errs[j]), bool(closes[j])
+                if math.isinf(rho):  # the money just covers the cost: each pays all they have
+                    rho, rho_err, close = float(budgets[data.groups[p]].max()), EPS * cost, True
+                if math.isnan(rho):
+                    mine = data.groups[p]
+                    rho, rho_err, close = _waterfill(
+                        budgets[mine], data.weights[p], run.errors[mine], cost, float(data.total_weight[p])
+                    )
+                if close:  # the float price may be off: take the exact one
+                    exact_prices[p] = run.exact_price(p, rho, rho_err)
+                    rho = float(exact_prices[p][0])
+                    rho_err = EPS * rho
+                a = rho / cost
+                a_err = rho_err / cost + 2 * EPS * a
+                lower[p] = a - a_err
+                kept.append(p)
+                candidates.append((a, a_err, p, rho, rho_err))
+                if a < best_a:
+                    best_a, best_err = a, a_err
         remaining = kept
         result.cutoff.append(cutoff)
         if not candidates:
