@@ -25,6 +25,8 @@ CONFIG_KEYS = {
     "DEBUG",
     "REQUIRE_STAFF_2FA",
     "DJANGO_SETTINGS_MODULE",
+    # Set by the browser tests' Playwright fixture in the same worker; never present in a deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 
