@@ -34,7 +34,8 @@ from buurtbudget.counting import Election, Project, Voter, count
 from buurtbudget.counting.profile import compile_profile
 from buurtbudget.counting.rules.base import Options
 from buurtbudget.counting.rules.mes import Verdict, mes_data, pabutools_verdict, scan_budgets
-from buurtbudget.counting.rules.mes_core import MesData, run_exact, run_float
+from buurtbudget.counting.rules.mes_core import MesData, run_float
+from buurtbudget.counting.rules.mes_exact import run_exact
 
 
 def make_election(rnd: random.Random, vote_type: str, projects: int, voters: int, budget: int) -> Election:

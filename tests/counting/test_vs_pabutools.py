@@ -19,7 +19,7 @@ from buurtbudget.counting import count
 from buurtbudget.counting.profile import compile_profile
 from buurtbudget.counting.rules.base import Options
 from buurtbudget.counting.rules.mes import mes_data
-from buurtbudget.counting.rules.mes_core import run_exact
+from buurtbudget.counting.rules.mes_exact import run_exact
 
 from . import pabutools_ref
 from .conftest import FILES, election, file_params, vote_type

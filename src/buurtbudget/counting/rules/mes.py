@@ -10,7 +10,8 @@ from buurtbudget.counting.outcome import Outcome
 from buurtbudget.counting.profile import Profile
 from buurtbudget.counting.rules.base import Options, money, outcome, plan_results
 from buurtbudget.counting.rules.mes_batch import run_batch
-from buurtbudget.counting.rules.mes_core import FloatRun, MesData, RoundRecord, certify, run_exact, run_float
+from buurtbudget.counting.rules.mes_core import FloatRun, MesData, certify, run_float
+from buurtbudget.counting.rules.mes_exact import RoundRecord, run_exact
 from buurtbudget.counting.tiebreak import tie_ranks
 
 MES = (
