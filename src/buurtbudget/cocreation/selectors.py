@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from buurtbudget.accounts.models import User
 from buurtbudget.tenancy.models import Municipality
 
-from .models import Agreement, CoCreationProcess, LogEntry, Participant, Proposal
+from .models import Agreement, CoCreationProcess, LogEntry, Participant, Proposal, ProposalStatus
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,12 @@ class PublicCoCreation:
     participants: list[Participant]
     proposals: list[Proposal]
     log: list[LogEntry]
+
+    @property
+    def adopted(self) -> list[Proposal]:
+        """What the parties agreed on: the adopted themes, phases and rule changes, in the order adopted."""
+        done = [p for p in self.proposals if p.status == ProposalStatus.ADOPTED]
+        return sorted(done, key=lambda p: (p.adopted_at is None, p.adopted_at, p.pk))
 
 
 def process_by_scheme_slug(*, municipality: Municipality, slug: str) -> CoCreationProcess | None:
@@ -31,7 +37,7 @@ def process_by_scheme_slug(*, municipality: Municipality, slug: str) -> CoCreati
 def processes_of(*, municipality: Municipality) -> list[CoCreationProcess]:
     return list(
         CoCreationProcess.objects.filter(municipality=municipality)
-        .select_related("scheme", "municipality")
+        .select_related("scheme", "scheme__area", "municipality")
         .order_by("scheme__name")
     )
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from buurtbudget.cocreation import selectors as cocreation_selectors
+from buurtbudget.community import selectors as community_selectors
 from buurtbudget.statemachine.services import TransitionNotAllowed
 from buurtbudget.tenancy.models import Municipality
 
@@ -65,8 +67,19 @@ def add_errors(form: Form, exc: ValidationError) -> None:
 
 @require_GET
 def round_list(request: HttpRequest, gemeente: str) -> HttpResponse:
+    """Every neighbourhood budget of the municipality: rounds everyone votes in (model A), rounds designed
+    together with their published co-creation log (model B) and residents' groups with a community budget
+    (model C)."""
     municipality = _municipality(request, gemeente)
-    return render(request, "rounds/list.html", {"rounds": selectors.rounds_of(municipality=municipality)})
+    return render(
+        request,
+        "rounds/list.html",
+        {
+            "rounds": selectors.rounds_of(municipality=municipality),
+            "cocreations": cocreation_selectors.processes_of(municipality=municipality),
+            "groups": community_selectors.groups_of(municipality=municipality),
+        },
+    )
 
 
 @require_GET

@@ -46,11 +46,12 @@ class DemoMunicipality:
 class DemoPerson:
     email: str
     name: str
-    role: str
+    role: str  # a standing role, or "" for a log-in that only holds roles on one object (see `note`)
     municipality: str
     area: str = ""  # slug; empty means the whole municipality
     postcode: str = ""
     house_number: int | None = None
+    note: str = ""  # what the log-in is, printed instead of a role when it has no standing role
 
 
 AMSTERDAM = DemoMunicipality(
@@ -152,6 +153,27 @@ PEOPLE = (
         Role.RESIDENTS_GROUP,
         "amsterdam",
         "k-buurt",
+    ),
+    # Members of the demo's residents' group (model C): their only roles are for that group.
+    DemoPerson(
+        "kbuurt-voorzitter@amsterdam.example",
+        "Kofi Mensah",
+        "",
+        "amsterdam",
+        "k-buurt",
+        "1104AB",
+        10,
+        note="voorzitter Bewonersgroep K-buurt / group chair",
+    ),
+    DemoPerson(
+        "kbuurt-lid@amsterdam.example",
+        "Esther Boateng",
+        "",
+        "amsterdam",
+        "k-buurt",
+        "1104CD",
+        21,
+        note="lid Bewonersgroep K-buurt / group member",
     ),
     DemoPerson(
         "stadsdeel@amsterdam.example", "Mo Stadsdeel", Role.DISTRICT_OFFICER, "amsterdam", "nieuw-west"

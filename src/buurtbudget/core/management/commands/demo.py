@@ -11,6 +11,7 @@ from buurtbudget.accounts.models import Role
 from buurtbudget.areas import services as area_services
 from buurtbudget.areas.models import Area, PostcodeRange
 from buurtbudget.core.demo import data
+from buurtbudget.core.demo.models_b_c import ensure_demo_models_b_and_c
 from buurtbudget.core.demo.people import ensure_demo_user
 from buurtbudget.core.demo.rounds import ensure_demo_rounds
 from buurtbudget.core.demo.vouchers import ensure_demo_vouchers
@@ -38,13 +39,15 @@ class Command(BaseCommand):
                 postcode=person.postcode,
                 house_number=person.house_number,
             )
-            accounts_services.assign_role(
-                actor=None, user=user, role=person.role, municipality=municipality, area=area
-            )
+            if person.role:
+                accounts_services.assign_role(
+                    actor=None, user=user, role=person.role, municipality=municipality, area=area
+                )
             scope = f"{municipality.name} / {area.name}" if area else municipality.name
-            role_label = str(Role(person.role).label)
+            role_label = str(Role(person.role).label) if person.role else person.note
             rows.append((person.email, role_label, scope, data.DEMO_PASSWORD))
         rows += ensure_demo_rounds(municipalities["amsterdam"], self.stdout.write)  # issue 6 part 8
+        ensure_demo_models_b_and_c(municipalities["amsterdam"], self.stdout.write)  # issue 6 parts 6-8
         ensure_demo_vouchers(municipalities["utrecht"], self.stdout.write)  # issue 5
         self._print_table(rows)
 
