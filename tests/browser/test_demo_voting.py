@@ -1,0 +1,97 @@
+"""Issue 6: a resident with a demo stemcode printed by `buurtbudget demo` votes in the demo's open round on a
+phone-sized screen without JavaScript, changes the vote and sees the receipt; axe finds nothing on any page of
+the journey. The demo's model B and C pages pass axe too."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from buurtbudget.community.models import ResidentsGroup
+from buurtbudget.core.demo import models_b_c
+from buurtbudget.core.demo import rounds as demo_rounds
+from buurtbudget.rounds.models import Round
+from buurtbudget.voting import codes
+from buurtbudget.voting.models import Ballot
+from tests.browser.test_voting_journey import PHONE, check_same_page_with_axe
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def test_a_resident_votes_with_a_printed_demo_stemcode_on_a_phone(live_server, browser, axe):
+    output = StringIO()
+    call_command("demo", stdout=output)
+    code = codes.format_code(demo_rounds.demo_code(demo_rounds.VOTING.slug, 2))
+    assert code in output.getvalue()  # as printed by `buurtbudget demo`
+    the_round = Round.objects.get(slug=demo_rounds.VOTING.slug)
+    plans = [plan.title for plan in demo_rounds.PLANS]
+
+    phone = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="nl-NL")
+    page = phone.new_page()
+    seen: list[str] = []
+
+    def visited() -> None:
+        seen.append(page.url)
+        check_same_page_with_axe(browser, live_server, phone, page.url, axe)
+
+    page.goto(f"{live_server.url}/amsterdam/")
+    visited()
+    page.get_by_role("link", name="Alle buurtbudgetten").click()
+    visited()
+    page.get_by_role("link", name=the_round.name).click()
+    visited()
+    page.get_by_role("link", name="Nu stemmen").click()
+    visited()
+
+    page.get_by_label("Uw stemcode").fill(code)
+    page.get_by_role("button", name="Volgende").click()
+    visited()
+    # Over the budget (€ 40.000 + € 15.000 > € 50.000): a clear message, nothing stored.
+    page.get_by_label(plans[0]).check()
+    page.get_by_label(plans[1]).check()
+    page.get_by_role("button", name="Mijn keuze controleren").click()
+    assert "het budget is € 50.000,00" in page.content()
+    assert Ballot.objects.filter(round=the_round).count() == 0
+    visited()
+
+    page.get_by_label(plans[1]).uncheck()
+    page.get_by_role("button", name="Mijn keuze controleren").click()
+    visited()
+    page.get_by_role("button", name="Mijn stem bevestigen").click()
+    assert "Uw stem is opgeslagen." in page.content()
+    receipt = Ballot.objects.get(round=the_round).receipt
+    assert receipt in page.content()
+    visited()
+
+    # Change the vote with the same printed code.
+    page.goto(f"{live_server.url}/amsterdam/stemmen/{the_round.slug}/")
+    page.get_by_label("Uw stemcode").fill(code)
+    page.get_by_role("button", name="Volgende").click()
+    assert "U heeft al gestemd." in page.content() and page.get_by_label(plans[0]).is_checked()
+    page.get_by_label(plans[0]).uncheck()
+    page.get_by_label(plans[2]).check()
+    page.get_by_label(plans[3]).check()
+    page.get_by_role("button", name="Mijn keuze controleren").click()
+    page.get_by_role("button", name="Mijn stem bevestigen").click()
+    assert "Uw stem is veranderd." in page.content() and receipt in page.content()
+    visited()
+
+    ballot = Ballot.objects.get(round=the_round)
+    assert len(ballot.choices["plans"]) == 2 and ballot.changed_count == 1
+
+    # The demo's co-creation (model B) and community group (model C) are accessible pages too.
+    group = ResidentsGroup.objects.get(name=models_b_c.GROUP_NAME)
+    for url in (
+        f"/amsterdam/cocreatie/{models_b_c.COCREATION_SLUG}/",
+        f"/amsterdam/bewonersgroep/{group.pk}/",
+    ):
+        page.goto(f"{live_server.url}{url}")
+        visited()
+    assert len(seen) == 11
+    phone.close()
