@@ -16,7 +16,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
+$(STAMP): pyproject.toml src/buurtbudget/counting/rules/_mesfast.c | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 

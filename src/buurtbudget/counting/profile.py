@@ -6,6 +6,7 @@ into weighted groups. Projects are indexed in file order; costs are exact Fracti
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -51,28 +52,23 @@ class Profile:
 def compile_profile(election: Election) -> Profile:
     ids = [project.id for project in election.projects]
     index = {project_id: i for i, project_id in enumerate(ids)}
-    groups: dict[tuple[int, ...], int] = {}
-    voter_group = np.empty(len(election.voters), dtype=np.int64)
-    weights: list[int] = []
-    for v, voter in enumerate(election.voters):
-        key = tuple(sorted([index[project_id] for project_id in voter.vote]))
-        g = groups.get(key)
-        if g is None:
-            g = groups[key] = len(weights)
-            weights.append(0)
-        weights[g] += 1
-        voter_group[v] = g
-    sizes = np.fromiter((len(key) for key in groups), dtype=np.int64, count=len(groups))
-    group_ptr = np.zeros(len(groups) + 1, dtype=np.int64)
+    collecting = gc.isenabled()
+    gc.disable()  # a large election is millions of objects: a cyclic collection per batch of new ones is waste
+    try:
+        voter_group, group_weight, keys = _group_ballots(election, index)
+    finally:
+        if collecting:
+            gc.enable()
+    sizes = np.fromiter((len(key) for key in keys), dtype=np.int64, count=len(keys))
+    group_ptr = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum(sizes, out=group_ptr[1:])
-    group_projects = np.fromiter((p for key in groups for p in key), dtype=np.int64, count=int(group_ptr[-1]))
-    owner = np.repeat(np.arange(len(groups), dtype=np.int64), sizes)
+    group_projects = np.fromiter((p for key in keys for p in key), dtype=np.int64, count=int(group_ptr[-1]))
+    owner = np.repeat(np.arange(len(keys), dtype=np.int64), sizes)
     order = np.argsort(group_projects, kind="stable")
     project_groups = owner[order]
     counts = np.bincount(group_projects, minlength=len(ids)).astype(np.int64)
     project_ptr = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(counts, out=project_ptr[1:])
-    group_weight = np.array(weights, dtype=np.int64)
     support = np.bincount(group_projects, weights=group_weight[owner], minlength=len(ids))
     costs = [Fraction(project.cost) for project in election.projects]
     return Profile(
@@ -90,3 +86,65 @@ def compile_profile(election: Election) -> Profile:
         project_groups=project_groups,
         support=np.rint(support).astype(np.int64),
     )
+
+
+PADDED_LIMIT = 20_000_000  # cells of the voters x longest-ballot table; beyond it, group in Python
+
+
+def _group_ballots(
+    election: Election, index: dict[str, int]
+) -> tuple[IntArray, IntArray, list[tuple[int, ...]]]:
+    """Merge voters with the same set of projects: each voter's group, the voters per group and each
+    group's sorted project indices, groups in order of first appearance."""
+    voters = election.voters
+    n = len(voters)
+    lengths = np.fromiter((len(voter.vote) for voter in voters), dtype=np.int64, count=n)
+    width = int(lengths.max()) if n else 0
+    if width == 0 or n * width > PADDED_LIMIT:
+        return _group_ballots_slowly(election, index)
+    flat = np.fromiter(
+        (index[project_id] for voter in voters for project_id in voter.vote),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    table = np.full((n, width), -1, dtype=np.int64)  # -1 pads shorter ballots (and sorts first)
+    table[rows, np.arange(len(flat), dtype=np.int64) - starts[rows]] = flat
+    table.sort(axis=1)
+    # equal ballots next to each other (lexsort is much faster than np.unique on rows), then number them
+    order = np.lexsort(table.T[::-1])
+    ordered = table[order]
+    new_group = np.ones(n, dtype=bool)
+    new_group[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    sorted_group = np.cumsum(new_group) - 1
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = sorted_group
+    heads = np.flatnonzero(new_group)
+    unique = ordered[heads]
+    counts = np.diff(np.append(heads, n))
+    first = order[heads]  # lexsort is stable: a group's first voter heads it
+    appearance = np.argsort(first, kind="stable")  # number groups in order of first appearance
+    renumber = np.empty(len(appearance), dtype=np.int64)
+    renumber[appearance] = np.arange(len(appearance), dtype=np.int64)
+    pads = (unique[appearance] < 0).sum(axis=1).tolist()
+    keys = [tuple(row[pad:]) for row, pad in zip(unique[appearance].tolist(), pads, strict=True)]
+    return renumber[inverse], counts[appearance].astype(np.int64), keys
+
+
+def _group_ballots_slowly(
+    election: Election, index: dict[str, int]
+) -> tuple[IntArray, IntArray, list[tuple[int, ...]]]:
+    groups: dict[tuple[int, ...], int] = {}
+    voter_group = np.empty(len(election.voters), dtype=np.int64)
+    weights: list[int] = []
+    for v, voter in enumerate(election.voters):
+        key = tuple(sorted([index[project_id] for project_id in voter.vote]))
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = len(weights)
+            weights.append(0)
+        weights[g] += 1
+        voter_group[v] = g
+    return voter_group, np.array(weights, dtype=np.int64), list(groups)

@@ -12,6 +12,7 @@ from buurtbudget.counting.rules.base import Options, money, outcome, plan_result
 from buurtbudget.counting.rules.mes_batch import run_batch
 from buurtbudget.counting.rules.mes_core import FloatRun, MesData, certify, run_float
 from buurtbudget.counting.rules.mes_exact import RoundRecord, run_exact
+from buurtbudget.counting.rules.mes_fast import COMPILED, fast_run, fast_runs
 from buurtbudget.counting.tiebreak import tie_ranks
 
 MES = (
@@ -77,31 +78,31 @@ class _Search:
         if certify(self.data, lo, hi):  # the same outcome all the way
             return self.look(hi.order, hi_k)
         if hi_k - lo_k <= DENSE:
-            budgets = [self.start + k for k in range(lo_k + 1, hi_k)]
-            runs = [
-                r or run_float(self.data, b)
-                for r, b in zip(run_batch(self.data, budgets), budgets, strict=True)
-            ]
+            runs = self.runs([self.start + k for k in range(lo_k + 1, hi_k)])
             for k, run in zip(range(lo_k + 1, hi_k + 1), [*runs, hi], strict=True):
                 found = self.look(run.order, k)
                 if found is not None:
                     return found
             return None
         mid_k = (lo_k + hi_k) // 2
-        mid = run_float(self.data, self.start + mid_k, reference=lo)
+        mid = fast_run(self.data, self.start + mid_k, reference=lo)
         return self.settle(lo_k, lo, mid_k, mid) or self.settle(mid_k, mid, hi_k, hi)
 
+    def runs(self, budgets: list[Fraction]) -> list[FloatRun]:
+        """The runs at several budgets: compiled on every core, else as one numpy batch."""
+        if COMPILED:
+            return fast_runs(self.data, budgets)
+        return [
+            r or run_float(self.data, b) for r, b in zip(run_batch(self.data, budgets), budgets, strict=True)
+        ]
+
     def run(self) -> Found:
-        lo_k, lo = 0, run_float(self.data, self.start)
+        lo_k, lo = 0, fast_run(self.data, self.start)
         found = self.look(lo.order, 0)
         jump = 2 * DENSE
         while found is None:
             if jump < 2 * DENSE:  # the outcome changes often here: run the next budgets in one batch
-                budgets = [self.start + lo_k + i for i in range(1, DENSE + 1)]
-                runs = [
-                    r or run_float(self.data, b)
-                    for r, b in zip(run_batch(self.data, budgets), budgets, strict=True)
-                ]
+                runs = self.runs([self.start + lo_k + i for i in range(1, DENSE + 1)])
                 stable = all(run.order == lo.order for run in runs)
                 for run in runs:
                     lo_k += 1
@@ -110,7 +111,7 @@ class _Search:
                 jump = 2 * DENSE if stable else DENSE
                 continue
             hi_k = lo_k + jump
-            hi = run_float(self.data, self.start + hi_k, reference=lo)
+            hi = fast_run(self.data, self.start + hi_k, reference=lo)
             jump = 2 * jump if certify(self.data, lo, hi) else jump // 4
             found = self.settle(lo_k, lo, hi_k, hi)
             lo_k, lo = hi_k, hi
@@ -155,7 +156,7 @@ def count_mes(profile: Profile, options: Options) -> Outcome:
     if profile.n_voters == 0:
         return mes_outcome("mes", MES, profile, data, [], None, options)
     b = profile.budget / profile.n_voters
-    return mes_outcome("mes", MES, profile, data, run_float(data, b).order, b, options)
+    return mes_outcome("mes", MES, profile, data, fast_run(data, b).order, b, options)
 
 
 def count_mes_add1(profile: Profile, options: Options) -> Outcome:

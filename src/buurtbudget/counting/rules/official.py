@@ -28,7 +28,8 @@ from buurtbudget.counting.profile import Profile
 from buurtbudget.counting.rules.base import Options, RuleError, outcome, plan_results
 from buurtbudget.counting.rules.greedy import Walk, threshold_skip, walk
 from buurtbudget.counting.rules.mes import Verdict, mes_outcome, scan_budgets
-from buurtbudget.counting.rules.mes_core import MesData, run_float
+from buurtbudget.counting.rules.mes_core import MesData
+from buurtbudget.counting.rules.mes_fast import fast_run
 from buurtbudget.counting.scores import file_scores
 from buurtbudget.counting.tiebreak import tie_ranks
 
@@ -133,7 +134,7 @@ def _equal_shares(profile: Profile, options: Options, rule: str) -> Outcome:
     b: Fraction | None = None
     if n:
         b = budget / n
-        order = run_float(data, b).order
+        order = fast_run(data, b).order
         if rule.startswith("equalshares/add1"):
             order, last = scan_budgets(
                 data, Fraction(int(budget) // n + 1), _checker_verdict(data, budget), order

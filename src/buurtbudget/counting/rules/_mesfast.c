@@ -1,0 +1,315 @@
+/* One Method of Equal Shares run (Cost_Sat) in float64 with rigorous error bounds, compiled.
+ *
+ * This is the float engine of mes_core.run_float without its exact fallbacks: the same quantities, the
+ * same error bounds, the same decisions. Wherever a decision comes closer than its error bound (a supporter
+ * whose money is too close to the price, a plan whose supporters have about its cost, two plans with about
+ * the same rho / cost) the run gives up and returns -1; the caller then runs mes_core.run_float, which
+ * decides those cases exactly. So a returned run is the exact MES run, only computed faster.
+ *
+ * It must be built without fast-math and without floating-point contraction (see pyproject.toml): the error
+ * bounds assume every operation is one IEEE-754 double operation, correctly rounded.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EPS 2.3e-16 /* float64 unit roundoff, rounded up (as mes_core.EPS) */
+#define MAX_PASSES 64
+
+typedef struct {
+    double money, error; /* a voter group's money and the bound on its rounding error, side by side */
+} Purse;
+
+typedef struct {
+    Py_buffer ptr, grp, gw, cost, tw, eligible, ranks, thresholds;
+    Py_buffer order, afford, afford_err, exact_w, cutoff, others_ptr, others_p, others_low, others_w;
+} Buffers;
+
+static int check(Py_buffer *view, Py_ssize_t itemsize, Py_ssize_t at_least, const char *name) {
+    if (view->itemsize != itemsize || view->len % itemsize != 0 || view->len / itemsize < at_least) {
+        PyErr_Format(PyExc_ValueError, "_mesfast.run: %s has the wrong type or size", name);
+        return 0;
+    }
+    return 1;
+}
+
+/* The run itself. Returns the number of rounds, or -1 when floats cannot decide, or -2 when out of memory. */
+static Py_ssize_t mes_run(
+    const int64_t *ptr, const int64_t *grp, const double *gw, Py_ssize_t n_groups, const double *cost,
+    const double *tw, const int64_t *eligible, Py_ssize_t n_eligible, const int64_t *ranks, double b,
+    const double *thresholds, Py_ssize_t n_thresholds, int64_t *order, double *afford, double *afford_err,
+    double *exact_w, double *cutoff, int64_t *others_ptr, int64_t *others_p, double *others_low,
+    double *others_w, Py_ssize_t n_projects) {
+    Py_ssize_t rounds = 0, n_others = 0, result = -1;
+    Purse *purse = malloc(sizeof(Purse) * (size_t)(n_groups > 0 ? n_groups : 1));
+    double *lower = malloc(sizeof(double) * (size_t)(n_projects > 0 ? n_projects : 1));
+    size_t e_size = (size_t)(n_eligible > 0 ? n_eligible : 1);
+    int64_t *remaining = malloc(sizeof(int64_t) * e_size);
+    int64_t *kept = malloc(sizeof(int64_t) * e_size);
+    int64_t *cand_p = malloc(sizeof(int64_t) * e_size);
+    double *cand_a = malloc(sizeof(double) * e_size);
+    double *cand_err = malloc(sizeof(double) * e_size);
+    double *cand_rho = malloc(sizeof(double) * e_size);
+    double *cand_rho_err = malloc(sizeof(double) * e_size);
+    double *cand_w = malloc(sizeof(double) * e_size);
+    if (!cand_w || !purse || !lower || !remaining || !kept || !cand_p || !cand_a || !cand_err || !cand_rho ||
+        !cand_rho_err) {
+        result = -2;
+        goto done;
+    }
+    for (Py_ssize_t g = 0; g < n_groups; g++) {
+        purse[g].money = b;
+        purse[g].error = 4 * EPS * b;
+    }
+    Py_ssize_t n_remaining = n_eligible;
+    for (Py_ssize_t i = 0; i < n_eligible; i++) {
+        int64_t p = eligible[i];
+        remaining[i] = p;
+        lower[p] = 1.0 / tw[p] * (1 - 4 * EPS);
+    }
+    others_ptr[0] = 0;
+    for (;;) {
+        double threshold = rounds < n_thresholds ? thresholds[rounds] : -INFINITY;
+        /* insertion sort by lower bound: the order changes little from round to round */
+        for (Py_ssize_t i = 1; i < n_remaining; i++) {
+            int64_t p = remaining[i];
+            Py_ssize_t j = i;
+            while (j > 0 && lower[remaining[j - 1]] > lower[p]) {
+                remaining[j] = remaining[j - 1];
+                j--;
+            }
+            remaining[j] = p;
+        }
+        double best_a = INFINITY, best_err = 0.0, cut = INFINITY;
+        Py_ssize_t n_cand = 0, n_kept = 0, best = -1;
+        for (Py_ssize_t i = 0; i < n_remaining; i++) {
+            int64_t p = remaining[i];
+            double limit = best_a + best_err > threshold ? best_a + best_err : threshold;
+            if (lower[p] > limit) {
+                cut = limit;
+                for (Py_ssize_t j = i; j < n_remaining; j++) kept[n_kept++] = remaining[j];
+                break;
+            }
+            int64_t start = ptr[p], end = ptr[p + 1];
+            double c = cost[p], weight = tw[p];
+            /* One pass gives the supporters' money and, at a first trial price, who cannot pay it; later
+             * passes (water-filling) repeat the second part until the set of those who pay all they have
+             * stops growing. The trial price is a lower bound of the price: cost / weight, or the bound
+             * from this plan's price in an earlier round (money only falls, so prices only rise). From a
+             * lower bound every step stays a lower bound, so the sets only grow and the same weight twice
+             * means the same set: the price. */
+            double rho = c / weight, previous = 0.0, warm = lower[p] * c * (1 - 4 * EPS);
+            if (warm > rho) {
+                rho = warm;
+                previous = -1.0; /* not yet a price computed from a set */
+            }
+            double total = 0.0, total_err = 0.0, e_max = 0.0;
+            double poor_weight = 0.0, paid = 0.0, paid_err = 0.0, highest_poor = 0.0, lowest_rich = INFINITY;
+            for (int64_t j = start; j < end; j++) {
+                const Purse *q = &purse[grp[j]];
+                double x = q->money, w = gw[j], e = q->error;
+                total += x * w;
+                total_err += e * w;
+                if (e > e_max) e_max = e;
+                if (x < rho) {
+                    poor_weight += w;
+                    paid += x * w;
+                    paid_err += e * w;
+                    if (x > highest_poor) highest_poor = x;
+                } else if (x < lowest_rich) {
+                    lowest_rich = x;
+                }
+            }
+            total_err += (double)(end - start + 2) * EPS * total;
+            if (total < c - total_err) continue; /* unaffordable now, and money only falls within a run */
+            if (total <= c + total_err) goto done; /* about the cost: needs exact money */
+            int settled = poor_weight == previous;
+            for (int pass = 0; !settled && pass < MAX_PASSES; pass++) {
+                if (poor_weight >= weight) goto done; /* all pay all they have: exactly the cost */
+                previous = poor_weight;
+                rho = (c - paid) / (weight - poor_weight);
+                if (lowest_rich >= rho) { /* nobody has money between the old and the new price: same set */
+                    settled = 1;
+                    break;
+                }
+                poor_weight = paid = paid_err = highest_poor = 0.0;
+                lowest_rich = INFINITY;
+                for (int64_t j = start; j < end; j++) {
+                    const Purse *q = &purse[grp[j]];
+                    double x = q->money, w = gw[j];
+                    if (x < rho) {
+                        poor_weight += w;
+                        paid += x * w;
+                        paid_err += q->error * w;
+                        if (x > highest_poor) highest_poor = x;
+                    } else if (x < lowest_rich) {
+                        lowest_rich = x;
+                    }
+                }
+                settled = poor_weight == previous; /* the sets only grow: same weight, same set */
+            }
+            if (!settled) goto done;
+            double rho_err;
+            if (poor_weight == 0.0) {
+                rho_err = EPS * (c + rho);
+            } else {
+                rho_err = (paid_err + (poor_weight + 2) * EPS * (paid + c)) / (weight - poor_weight) + EPS * rho;
+            }
+            if (!(lowest_rich - rho > e_max + rho_err)) goto done;
+            if (highest_poor > 0 && !(rho - highest_poor > e_max + rho_err)) goto done;
+            double a = rho / c;
+            double a_err = rho_err / c + 2 * EPS * a;
+            lower[p] = a - a_err;
+            kept[n_kept++] = p;
+            cand_p[n_cand] = p;
+            cand_a[n_cand] = a;
+            cand_err[n_cand] = a_err;
+            cand_rho[n_cand] = rho;
+            cand_rho_err[n_cand] = rho_err;
+            /* nobody pays less than the price: then rho = cost / weight exactly, and rho / cost = 1 / weight */
+            cand_w[n_cand] = poor_weight == 0.0 ? weight : 0.0;
+            if (a < best_a) {
+                best_a = a;
+                best_err = a_err;
+                best = n_cand;
+            }
+            n_cand++;
+        }
+        cutoff[rounds] = cut;
+        if (n_cand == 0) {
+            result = rounds;
+            goto done;
+        }
+        /* A near-tie is decided here only when every plan in it has rho / cost = 1 / weight exactly: the
+         * most supporters win, then the tie-break rank. Any other near-tie needs exact arithmetic. */
+        Py_ssize_t chosen = best;
+        for (Py_ssize_t k = 0; k < n_cand; k++) {
+            if (k == best || !(cand_a[k] - cand_err[k] <= best_a + best_err)) continue;
+            if (cand_w[k] == 0.0 || cand_w[best] == 0.0) goto done;
+            if (cand_w[k] > cand_w[chosen] || (cand_w[k] == cand_w[chosen] && ranks[cand_p[k]] < ranks[cand_p[chosen]]))
+                chosen = k;
+        }
+        best = chosen;
+        int64_t winner = cand_p[best];
+        order[rounds] = winner;
+        afford[rounds] = cand_a[best];
+        afford_err[rounds] = cand_err[best];
+        exact_w[rounds] = cand_w[best];
+        for (Py_ssize_t k = 0; k < n_cand; k++) {
+            if (k == best) continue;
+            others_p[n_others] = cand_p[k];
+            others_low[n_others] = cand_a[k] - cand_err[k];
+            others_w[n_others] = cand_w[k];
+            n_others++;
+        }
+        rounds++;
+        others_ptr[rounds] = n_others;
+        double rho = cand_rho[best], step = cand_rho_err[best] + 2 * EPS * (b + rho);
+        for (int64_t j = ptr[winner]; j < ptr[winner + 1]; j++) {
+            Purse *q = &purse[grp[j]];
+            if (q->money <= rho) {
+                q->money = 0.0;
+                q->error = 0.0;
+            } else {
+                q->money -= rho;
+                q->error += step;
+            }
+        }
+        n_remaining = 0;
+        for (Py_ssize_t i = 0; i < n_kept; i++) {
+            if (kept[i] != winner) remaining[n_remaining++] = kept[i];
+        }
+    }
+done:
+    free(purse);
+    free(lower);
+    free(remaining);
+    free(kept);
+    free(cand_p);
+    free(cand_a);
+    free(cand_err);
+    free(cand_rho);
+    free(cand_rho_err);
+    free(cand_w);
+    return result;
+}
+
+static void release(Buffers *bufs) {
+    Py_buffer *all[] = {&bufs->ptr,        &bufs->grp,    &bufs->gw,         &bufs->cost,       &bufs->tw,
+                        &bufs->eligible,   &bufs->ranks,  &bufs->thresholds, &bufs->order,      &bufs->afford,
+                        &bufs->afford_err, &bufs->exact_w, &bufs->cutoff,    &bufs->others_ptr, &bufs->others_p,
+                        &bufs->others_low, &bufs->others_w};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        if (all[i]->obj != NULL) PyBuffer_Release(all[i]);
+    }
+}
+
+static PyObject *run(PyObject *self, PyObject *args) {
+    (void)self;
+    Buffers bufs;
+    memset(&bufs, 0, sizeof(bufs));
+    double b;
+    Py_ssize_t n_groups = 0;
+    if (!PyArg_ParseTuple(args, "y*y*y*ny*y*y*y*dy*w*w*w*w*w*w*w*w*w*", &bufs.ptr, &bufs.grp, &bufs.gw,
+                          &n_groups, &bufs.cost, &bufs.tw, &bufs.eligible, &bufs.ranks, &b, &bufs.thresholds, &bufs.order,
+                          &bufs.afford, &bufs.afford_err, &bufs.exact_w, &bufs.cutoff, &bufs.others_ptr,
+                          &bufs.others_p, &bufs.others_low, &bufs.others_w)) {
+        release(&bufs);
+        return NULL;
+    }
+    Py_ssize_t n_projects = bufs.cost.len / 8, n_eligible = bufs.eligible.len / 8;
+
+    Py_ssize_t n_pairs = n_eligible * n_eligible;
+    int ok = check(&bufs.ptr, 8, n_projects + 1, "ptr") && check(&bufs.grp, 8, 0, "grp") &&
+             check(&bufs.gw, 8, bufs.grp.len / 8, "weights") && check(&bufs.cost, 8, 0, "cost") &&
+             check(&bufs.tw, 8, n_projects, "tw") && check(&bufs.eligible, 8, 0, "eligible") &&
+             check(&bufs.ranks, 8, n_projects, "ranks") && check(&bufs.exact_w, 8, n_eligible, "exact_w") &&
+             check(&bufs.others_w, 8, n_pairs, "others_w") &&
+             check(&bufs.thresholds, 8, 0, "thresholds") && check(&bufs.order, 8, n_eligible, "order") &&
+             check(&bufs.afford, 8, n_eligible, "afford") && check(&bufs.afford_err, 8, n_eligible, "afford_err") &&
+             check(&bufs.cutoff, 8, n_eligible + 1, "cutoff") &&
+             check(&bufs.others_ptr, 8, n_eligible + 1, "others_ptr") &&
+             check(&bufs.others_p, 8, n_pairs, "others_p") && check(&bufs.others_low, 8, n_pairs, "others_low");
+    const int64_t *ptr = bufs.ptr.buf, *grp = bufs.grp.buf, *eligible = bufs.eligible.buf;
+    Py_ssize_t n_grp = bufs.grp.len / 8;
+    for (Py_ssize_t p = 0; ok && p < n_projects; p++) { /* indices in range: no reads out of bounds */
+        if (ptr[p] < 0 || ptr[p] > ptr[p + 1] || ptr[p + 1] > n_grp) ok = 0;
+    }
+    for (Py_ssize_t j = 0; ok && j < n_grp; j++) {
+        if (grp[j] < 0 || grp[j] >= n_groups) ok = 0;
+    }
+    for (Py_ssize_t i = 0; ok && i < n_eligible; i++) {
+        if (eligible[i] < 0 || eligible[i] >= n_projects) ok = 0;
+    }
+    if (!ok) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "_mesfast.run: an index is out of range");
+        release(&bufs);
+        return NULL;
+    }
+    Py_ssize_t rounds;
+    Py_BEGIN_ALLOW_THREADS rounds = mes_run(
+        ptr, grp, bufs.gw.buf, n_groups, bufs.cost.buf, bufs.tw.buf, eligible, n_eligible, bufs.ranks.buf, b,
+        bufs.thresholds.buf, bufs.thresholds.len / 8, bufs.order.buf, bufs.afford.buf, bufs.afford_err.buf,
+        bufs.exact_w.buf, bufs.cutoff.buf, bufs.others_ptr.buf, bufs.others_p.buf, bufs.others_low.buf,
+        bufs.others_w.buf, n_projects);
+    Py_END_ALLOW_THREADS release(&bufs);
+    if (rounds == -2) return PyErr_NoMemory();
+    return PyLong_FromSsize_t(rounds);
+}
+
+static PyMethodDef methods[] = {
+    {"run", run, METH_VARARGS,
+     "run(ptr, grp, weights, n_groups, cost, tw, eligible, ranks, b, thresholds, order, afford, afford_err, exact_w, cutoff, "
+     "others_ptr, others_p, others_low, others_w) -> rounds, or -1 when floats cannot decide"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_mesfast", "A compiled float run of the Method of Equal Shares (see mes_fast.py).", -1,
+    methods,               NULL,       NULL,
+    NULL,                  NULL};
+
+PyMODINIT_FUNC PyInit__mesfast(void) { return PyModule_Create(&module); }

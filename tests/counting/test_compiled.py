@@ -1,0 +1,88 @@
+"""The compiled MES run (rules/_mesfast.c) decides exactly what the exact engine decides, or declines.
+
+It must never pick a different plan: where float64 cannot decide it returns None and the exact-guarded engine
+takes over. The certificates it hands to the add-one search must hold for the exact values.
+"""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from buurtbudget.counting.profile import compile_profile
+from buurtbudget.counting.rules.base import Options
+from buurtbudget.counting.rules.mes import mes_data
+from buurtbudget.counting.rules.mes_core import run_float
+from buurtbudget.counting.rules.mes_exact import run_exact
+from buurtbudget.counting.rules.mes_fast import COMPILED, compiled_run, fast_runs
+
+from .conftest import FILES, election, file_params
+from .test_engine import data_for, make_election
+
+pytestmark = pytest.mark.skipif(not COMPILED, reason="the compiled MES run was not built")
+
+
+def test_the_compiled_run_is_built() -> None:
+    """`make install` builds it (pyproject.toml ext-modules); without it every count is several times slower."""
+    assert COMPILED
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 10**9), st.sampled_from(["lexicographic", "max-cost", "file-order"]))
+def test_compiled_run_is_the_exact_run_or_declines(seed: int, tie_break: str) -> None:
+    rnd = random.Random(seed)
+    chosen = make_election(rnd, "approval", rnd.randint(2, 9), rnd.randint(2, 40), rnd.randint(10, 500))
+    data = data_for(chosen, tie_break)
+    b = Fraction(int(chosen.budget), len(chosen.voters)) + rnd.choice([0, 0, 1, 7, Fraction(1, 3)])
+    fast = compiled_run(data, b)
+    if fast is None:
+        return
+    exact = run_exact(data, b)
+    assert fast.order == exact.order
+    assert fast.complete
+    for value, error, known, truth in zip(
+        fast.afford, fast.afford_err, fast.exact, exact.afford, strict=True
+    ):
+        assert value - error <= truth <= value + error
+        assert known is None or known == truth
+
+
+def test_ties_between_plans_with_equally_many_supporters_are_decided_by_the_tie_break() -> None:
+    """Two plans of the same cost with the same two supporters: an exact tie, which the compiled run decides
+    itself (rho / cost = 1 / supporters for both) by the tie-break, as pabutools does."""
+    rnd = random.Random(1)
+    chosen = make_election(rnd, "approval", 2, 2, 10)
+    for plan in chosen.projects:
+        plan.cost = chosen.projects[0].cost
+    chosen.projects[0].id, chosen.projects[1].id = "z", "a"  # lexicographic and file order disagree
+    for voter in chosen.voters:
+        voter.vote = ("z", "a")
+    chosen.meta["budget"] = str(int(chosen.projects[0].cost) * 2)
+    b = Fraction(int(chosen.projects[0].cost) * 2)  # both plans fit, with money to spare
+    for tie_break, order in (("lexicographic", [1, 0]), ("file-order", [0, 1])):
+        data = data_for(chosen, tie_break)
+        fast = compiled_run(data, b)
+        assert fast is not None and fast.order == order
+        assert fast.exact[0] == Fraction(1, 2)
+        assert fast.order == run_exact(data, b).order
+
+
+@pytest.mark.shared_files
+@pytest.mark.parametrize("path", file_params(FILES))
+def test_compiled_runs_equal_the_guarded_float_runs_on_real_elections(path: Path) -> None:
+    profile = compile_profile(election(path))
+    if profile.n_voters == 0:
+        return
+    data = mes_data(profile, Options(), profile.costs, "lexicographic")
+    start = profile.budget / profile.n_voters
+    budgets = [start + k for k in (0, 1, 2, 17, 100)]
+    decided = 0
+    for b, run in zip(budgets, fast_runs(data, budgets), strict=True):
+        assert run.order == run_float(data, b).order, f"{path.stem} at {b}"
+        decided += compiled_run(data, b) is not None
+    assert decided >= 3, "the compiled run should decide most runs on a real election"
