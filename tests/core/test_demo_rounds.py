@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from buurtbudget.core.demo import rounds as demo_rounds
+from buurtbudget.payments.models import PaymentRequest, PaymentStatus
 from buurtbudget.rounds.models import Phase, PlanStatus, Round
 from buurtbudget.voting import codes
 from buurtbudget.voting.models import Ballot
@@ -50,6 +51,14 @@ def test_a_round_in_execution_and_one_from_a_real_amsterdam_file(demo_output: st
     assert done.phase == Phase.EXECUTION and done.is_published_result
     assert done.result["ballots"] == 3
     assert done.plans.filter(status=PlanStatus.FUNDED).count() == len(done.result["selected"]) > 0
+    # The funded plans are paid through the ordinary payment requests: the first invoice is approved.
+    invoice = PaymentRequest.objects.get(idempotency_key=f"demo-round-{done.slug}-invoice")
+    assert invoice.status == PaymentStatus.APPROVED and invoice.amount_cents == 400_000
+    assert (
+        invoice.paying_organisation.is_default
+        and invoice.paying_organisation.municipality == done.municipality
+    )
+    assert done.plans.filter(voucher=invoice.voucher, status=PlanStatus.FUNDED).exists()
 
     if demo_rounds.PABULIB_DIR.is_dir():
         imported = Round.objects.get(municipality__slug="amsterdam", slug__startswith="pabulib-179-")

@@ -2,7 +2,8 @@
 
 - "Buurtbudget Geuzenveld" is open for voting; its demo stemcodes are fixed (derived from the round's
   slug), so that `buurtbudget demo` can print them every time;
-- "Buurtbudget Nieuw-West" has voted, been counted with greedy and confirmed: it is in execution;
+- "Buurtbudget Nieuw-West" has voted, been counted with greedy and confirmed: it is in execution, and the
+  first invoice of a funded plan is paid by Amsterdam's default paying organisation;
 - one round is imported from a real Amsterdam election in ../shared/pabulib (skipped, with a note, when the
   files are not there).
 """
@@ -22,6 +23,8 @@ from django.utils import timezone
 from buurtbudget.accounts.models import User
 from buurtbudget.areas.models import Area
 from buurtbudget.audit import services as audit
+from buurtbudget.payments import services as payments
+from buurtbudget.payments.models import PayingOrganisation, PaymentRequest
 from buurtbudget.rounds import services as rounds
 from buurtbudget.rounds.models import Phase, Plan, PlanStatus, Round
 from buurtbudget.rounds.pabulib_io import PabulibImportError, import_pabulib
@@ -36,6 +39,8 @@ PABULIB_FILE = "Netherlands_Amsterdam_179.pb"  # Buurtbudget Bloemenbuurt 2020, 
 PABULIB_AREA = "bloemenbuurt"
 OFFICER = "stadsdeel@amsterdam.example"
 RESIDENT = "bewoner@amsterdam.example"
+PAYER = "betaalorganisatie@amsterdam.example"
+PAYING_ORGANISATION = "Stichting Betaalloket Amsterdam"
 CODES = 5  # stemcodes printed for the round in voting
 EXECUTION_VOTES = 3  # of the execution round's codes, how many voted
 
@@ -127,8 +132,42 @@ def ensure_demo_rounds(
         voting.close_voting(actor=officer, round=closed)
     if closed.phase == Phase.RESULT:
         voting.confirm_result(actor=officer, round=closed)
+    _ensure_first_invoice(municipality, closed, resident)
     _ensure_pabulib_round(municipality, officer, note)
     return rows
+
+
+def _ensure_first_invoice(municipality: Municipality, closed: Round, resident: User) -> None:
+    """Amsterdam's default paying organisation pays the funded plans' invoices; the first one is paid."""
+    organisation = PayingOrganisation.objects.filter(municipality=municipality, is_default=True).first()
+    if organisation is None:
+        organisation = payments.create_paying_organisation(
+            actor=None,
+            municipality=municipality,
+            name=PAYING_ORGANISATION,
+            iban="NL44RABO0123456789",
+            bic="RABONL2U",
+            is_default=True,
+        )
+    plan = (
+        Plan.objects.filter(round=closed, status=PlanStatus.FUNDED, voucher__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    key = f"demo-round-{closed.slug}-invoice"
+    if plan is None or plan.voucher is None or PaymentRequest.objects.filter(idempotency_key=key).exists():
+        return
+    request = payments.request_payment(
+        actor=resident,
+        voucher_code=plan.voucher.code,
+        payee_name="Straatmeubilair Nederland",
+        payee_iban="NL20INGB0001234567",
+        amount="4000.00",
+        description="Aanbetaling bankjes",
+        document=io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+        idempotency_key=key,
+    )
+    payments.approve_payment(actor=User.objects.get(email=PAYER), payment_request=request)
 
 
 def _dates(target: str) -> dict[str, dt.date]:
