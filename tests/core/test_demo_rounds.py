@@ -70,3 +70,11 @@ def test_the_readme_lists_the_printed_stemcodes() -> None:
     text = README.read_text(encoding="utf-8")
     listed = [line.split("`")[1] for line in text.splitlines() if line.startswith("| `") and "@" not in line]
     assert [cell for cell in listed if "-" in cell and cell.replace("-", "").isalnum()] == PRINTED
+
+
+def test_without_the_shared_files_the_demo_skips_the_pabulib_round_with_a_note(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(demo_rounds, "PABULIB_DIR", tmp_path / "absent")
+    output = _run()
+    assert "geen pabulib-ronde" in output and str(tmp_path / "absent") in output
+    assert not Round.objects.filter(slug__startswith="pabulib-").exists()
+    assert Round.objects.filter(municipality__slug="amsterdam").count() == 2  # the other rounds are there
