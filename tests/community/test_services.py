@@ -9,12 +9,14 @@ from buurtbudget.community.models import ActivityKind, ActivityStatus, SubBudget
 from buurtbudget.ledger.models import AccountKind, LedgerAccount
 from buurtbudget.ledger.selectors import posted_balance, unbalanced_entries, verify_balances
 from buurtbudget.payments import services as payments
+from buurtbudget.payments.models import PayingOrganisation
+from buurtbudget.payments.selectors import voucher_payer
 from buurtbudget.schemes import services as schemes
 from buurtbudget.schemes.models import ProcessModel
 from buurtbudget.vouchers import services as vouchers
 from buurtbudget.vouchers.selectors import voucher_account
 from tests.factories import PayingOrganisationFactory, UserFactory
-from tests.factories.community import community_budget, district_officer, scheme_of
+from tests.factories.community import PENVOERDER_IBAN, community_budget, district_officer, scheme_of
 from tests.factories.payments import payment_request, staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -106,13 +108,17 @@ def test_at_eight_percent_plus_one_cent_in_one_go_nothing_is_booked() -> None:
     assert not SubBudget.objects.exists()
 
 
-def test_a_payment_request_is_approved_against_an_activity_voucher() -> None:
+def test_the_penvoerder_pays_the_activities_invoices_through_the_ordinary_payment_requests() -> None:
     c = community_budget(amount_cents=1_000_000)
-    organisation = PayingOrganisationFactory(municipality=c.group.municipality, is_default=True)
+    PayingOrganisationFactory(municipality=c.group.municipality, is_default=True)  # not the one that pays
+    organisation = c.group.paying_organisation
+    assert organisation is not None
+    assert (organisation.name, organisation.iban) == ("Stichting Buurthuis De Linde", PENVOERDER_IBAN)
     payer = staff(organisation)
     sub = services.allocate(actor=c.chair, budget=c.budget, name="Buurtfeest", amount_cents=300_000)
-    assert sub.voucher is not None
+    assert sub.voucher is not None and voucher_payer(sub.voucher) == organisation
     request = payment_request(sub.voucher, amount="120.50")
+    assert request.paying_organisation == organisation
     payments.approve_payment(actor=payer, payment_request=request)
     assert _balance(voucher_account(sub.voucher)) == 300_000 - 12_050
     payable = LedgerAccount.objects.get(kind=AccountKind.PAYABLE, owner_key=organisation.owner_key)
@@ -121,8 +127,8 @@ def test_a_payment_request_is_approved_against_an_activity_voucher() -> None:
 
 def test_the_year_report_figures_equal_the_ledger() -> None:
     c = community_budget(amount_cents=1_000_000)
-    organisation = PayingOrganisationFactory(municipality=c.group.municipality, is_default=True)
-    payer = staff(organisation)
+    assert c.group.paying_organisation is not None
+    payer = staff(c.group.paying_organisation)
     feest = services.allocate(actor=c.chair, budget=c.budget, name="Buurtfeest", amount_cents=300_000)
     tuin = services.allocate(actor=c.chair, budget=c.budget, name="Moestuin", amount_cents=200_000)
     assert feest.voucher is not None and tuin.voucher is not None
@@ -167,3 +173,30 @@ def test_a_group_needs_a_valid_iban_and_kvk_number() -> None:
             penvoerder_iban="NL91ABNA0417164300",
             registration_number="123",
         )
+
+
+def test_groups_with_the_same_penvoerder_share_its_paying_organisation() -> None:
+    c = community_budget()
+    kwargs = {"actor": c.officer, "municipality": c.group.municipality, "area": c.group.area}
+    other = services.register_group(
+        **kwargs,
+        name="Tweede groep",
+        penvoerder_name=c.group.penvoerder_name,
+        penvoerder_iban=PENVOERDER_IBAN,
+    )
+    assert other.paying_organisation == c.group.paying_organisation
+    with pytest.raises(services.CommunityError, match="another IBAN"):
+        services.register_group(
+            **kwargs,
+            name="Derde groep",
+            penvoerder_name=c.group.penvoerder_name,
+            penvoerder_iban="NL20INGB0001234567",
+        )
+    with pytest.raises(services.CommunityError, match="already exists"):
+        services.register_group(
+            **kwargs,
+            name="Tweede groep",
+            penvoerder_name="Stichting Elders",
+            penvoerder_iban="NL20INGB0001234567",
+        )
+    assert not PayingOrganisation.objects.filter(name="Stichting Elders").exists()  # nothing half-made

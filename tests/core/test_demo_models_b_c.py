@@ -111,6 +111,10 @@ def test_the_community_group_shows_its_penvoerder_activities_spending_and_year_r
     assert support[0].allocated_cents * 100 <= 8 * demo.BUDGET_CENTS  # within the 8% cap
     assert figures.spent_cents == demo.INVOICE[3] == 245_000
     assert figures.budget.report.status == "accepted"
+    # The penvoerder holds the money and pays the invoice, through the ordinary payment request.
+    (invoice,) = PaymentRequest.objects.filter(voucher__community_activity__budget__group=group)
+    assert invoice.paying_organisation == group.paying_organisation
+    assert invoice.paying_organisation.name == demo.PENVOERDER and invoice.status == "approved"
 
     html = _page(client, f"/amsterdam/bewonersgroep/{group.pk}/")
     for text in (

@@ -23,6 +23,16 @@ class ResidentsGroup(models.Model):
     # The organisation that holds the group's money (penvoerder).
     penvoerder_name = models.CharField(_("organisation holding the money"), max_length=140)
     penvoerder_iban = models.CharField(_("IBAN of that organisation"), max_length=34)
+    # The penvoerder as the paying organisation of the group's activity vouchers: it pays their invoices from
+    # its own account (empty for groups registered before; their vouchers use the default organisation).
+    paying_organisation = models.ForeignKey(
+        "payments.PayingOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents_groups",
+        verbose_name=_("paying organisation"),
+    )
     support_party_name = models.CharField(_("support party"), max_length=140, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

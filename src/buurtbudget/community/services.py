@@ -5,7 +5,9 @@ Ledger flows (from → to):
 - fund:      scheme budget → the group's budget account ("community:<id>", held by the penvoerder)
 - allocate:  group account → scheme budget ("community.allocate"), then `vouchers.services.issue_voucher`
              scheme budget → a voucher for the activity, held by the group's treasurer. Invoices are then paid
-             with the ordinary payment requests (voucher → payable), unchanged.
+             with the ordinary payment requests (voucher → payable), unchanged, by the penvoerder: registering
+             a group makes its penvoerder a paying organisation, which is set as the payer of every
+             activity voucher.
 Allocating is three short durable steps (release, issue, link), because issuing a voucher is itself durable:
 each step is idempotent, a refused voucher reverses the release, and `resume_allocation` finishes a pending
 one after a crash.
@@ -30,6 +32,8 @@ from buurtbudget.areas.models import Area
 from buurtbudget.audit import services as audit
 from buurtbudget.ledger import services as ledger
 from buurtbudget.ledger.models import JournalEntry
+from buurtbudget.payments import services as payments
+from buurtbudget.payments.models import PayingOrganisation, VoucherPayer
 from buurtbudget.schemes import services as schemes
 from buurtbudget.schemes.models import ProcessModel, Scheme
 from buurtbudget.tenancy.models import Municipality
@@ -108,6 +112,11 @@ def register_group(
     registration_number = "".join((registration_number or "").split())
     if registration_number and not (len(registration_number) == 8 and registration_number.isdigit()):
         raise CommunityError(_("A Chamber of Commerce number has 8 digits."))
+    if ResidentsGroup.objects.filter(municipality=municipality, name=name).exists():
+        raise CommunityError(_("A group with this name already exists."))
+    organisation = _penvoerder_organisation(
+        actor=actor, municipality=municipality, name=penvoerder_name, iban=iban
+    )
     try:
         with transaction.atomic(durable=True):
             group = ResidentsGroup.objects.create(
@@ -117,6 +126,7 @@ def register_group(
                 registration_number=registration_number,
                 penvoerder_name=penvoerder_name,
                 penvoerder_iban=iban,
+                paying_organisation=organisation,
                 support_party_name=" ".join((support_party_name or "").split()),
             )
             audit.record(
@@ -131,6 +141,30 @@ def register_group(
             return group
     except IntegrityError:
         raise CommunityError(_("A group with this name already exists.")) from None
+
+
+def _penvoerder_organisation(
+    *, actor: User, municipality: Municipality, name: str, iban: str
+) -> PayingOrganisation:
+    """The penvoerder as a paying organisation (one per name in a municipality; several groups may share it)."""
+    existing = PayingOrganisation.objects.filter(municipality=municipality, name=name).first()
+    if existing is not None:
+        if existing.iban != iban:
+            raise CommunityError(
+                _("%(name)s is already known with another IBAN (%(iban)s).")
+                % {"name": name, "iban": existing.iban}
+            )
+        return existing
+    if len(name) > 70:
+        raise CommunityError(
+            _("The name of the organisation that holds the money is too long (at most 70 characters).")
+        )
+    try:
+        return payments.create_paying_organisation(
+            actor=actor, municipality=municipality, name=name, iban=iban
+        )
+    except payments.PaymentError as error:
+        raise CommunityError(str(error)) from None
 
 
 def add_member(*, actor: User, group: ResidentsGroup, user: User, role: str) -> GroupMember:
@@ -347,6 +381,10 @@ def resume_allocation(*, actor: Any, sub_budget: SubBudget) -> SubBudget:
                 details={"why": str(error)},
             )
         raise CommunityError(_("The activity could not be set up: %(why)s") % {"why": error}) from error
+    organisation = budget.group.paying_organisation
+    if organisation is not None and not VoucherPayer.objects.filter(voucher=voucher).exists():
+        # The penvoerder pays the activity's invoices with the ordinary payment requests.
+        payments.assign_voucher_payer(actor=actor, voucher=voucher, paying_organisation=organisation)
     with transaction.atomic(durable=True):
         locked = SubBudget.objects.select_for_update().get(pk=sub_budget.pk)
         if locked.status == ActivityStatus.PENDING:

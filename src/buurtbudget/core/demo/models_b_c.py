@@ -36,7 +36,7 @@ from buurtbudget.community.models import (
     YearReport,
 )
 from buurtbudget.payments import services as payments
-from buurtbudget.payments.models import PayingOrganisation, PaymentRequest, VoucherPayer
+from buurtbudget.payments.models import PaymentRequest
 from buurtbudget.schemes import services as schemes
 from buurtbudget.schemes.models import ProcessModel, Scheme
 from buurtbudget.tenancy.models import Municipality
@@ -240,13 +240,12 @@ def _community(municipality: Municipality) -> ResidentsGroup:
     budget = community.fund_budget(
         actor=manager, group=group, scheme=scheme, year=timezone.localdate().year, amount_cents=BUDGET_CENTS
     )
-    penvoerder = _penvoerder(municipality)
     chair = _user(MEMBERS[0][0])
     treasurer = _user(MEMBERS[1][0])
     for name, kind, amount_cents, description in ACTIVITIES:
-        sub = SubBudget.objects.filter(budget=budget, name=name).first()
-        if sub is None:
-            sub = community.allocate(
+        if not SubBudget.objects.filter(budget=budget, name=name).exists():
+            # The activity gets a voucher held by the treasurer; the penvoerder pays its invoices.
+            community.allocate(
                 actor=chair,
                 budget=budget,
                 name=name,
@@ -254,23 +253,11 @@ def _community(municipality: Municipality) -> ResidentsGroup:
                 amount_cents=amount_cents,
                 kind=kind,
             )
-        if sub.voucher is not None and not VoucherPayer.objects.filter(voucher=sub.voucher).exists():
-            # The penvoerder pays the activity's invoices.
-            payments.assign_voucher_payer(actor=manager, voucher=sub.voucher, paying_organisation=penvoerder)
     _pay_invoice(budget, treasurer)
     if not YearReport.objects.filter(budget=budget).exists():
         report = community.submit_year_report(actor=treasurer, budget=budget, narrative=YEAR_REPORT)
         community.accept_year_report(actor=manager, report=report)
     return group
-
-
-def _penvoerder(municipality: Municipality) -> PayingOrganisation:
-    organisation = PayingOrganisation.objects.filter(municipality=municipality, name=PENVOERDER).first()
-    if organisation is None:
-        organisation = payments.create_paying_organisation(
-            actor=None, municipality=municipality, name=PENVOERDER, iban=PENVOERDER_IBAN, bic="ABNANL2A"
-        )
-    return organisation
 
 
 def _pay_invoice(budget: CommunityBudget, treasurer: User) -> None:
