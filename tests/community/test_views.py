@@ -5,9 +5,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from buurtbudget.accounts.models import Role
 from buurtbudget.community import services
 from buurtbudget.community.models import ReportStatus
-from tests.factories import UserFactory
+from tests.factories import AreaFactory, RoleAssignmentFactory, UserFactory
 from tests.factories.community import community_budget
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +206,27 @@ def test_the_district_cannot_use_another_municipalitys_group_or_scheme() -> None
     )
     assert response.status_code == 400
     assert other.group.budgets.count() == 1
+
+
+def test_a_district_officer_sees_the_spending_and_reports_of_the_groups_in_their_district() -> None:
+    c = community_budget(amount_cents=1_000_000)
+    services.allocate(actor=c.chair, budget=c.budget, name="Buurtfeest", amount_cents=300_000)
+    report = services.submit_year_report(actor=c.treasurer, budget=c.budget, narrative="Veel gedaan.")
+    municipality = c.group.municipality
+    elsewhere = AreaFactory(municipality=municipality, name="Ander stadsdeel")
+    ours = RoleAssignmentFactory(
+        role=Role.DISTRICT_OFFICER, municipality=municipality, area=c.group.area
+    ).user
+    theirs = RoleAssignmentFactory(role=Role.DISTRICT_OFFICER, municipality=municipality, area=elsewhere).user
+    url = f"/{municipality.slug}/beheer/community/"
+
+    html = _client(ours).get(url).content.decode()
+    assert c.group.name in html and "Buurtfeest" in html and "3.000,00" in html and "Veel gedaan." in html
+    assert "Een bewonersgroep vastleggen" not in html  # registering is for staff of the whole municipality
+    page = _client(theirs).get(url)
+    assert page.status_code == 200 and c.group.name not in page.content.decode()
+    accept = f"{url}verslag/{report.pk}/accepteren/"
+    assert _client(theirs).post(accept).status_code == 403
+    assert _client(ours).post(accept).status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED and report.accepted_by == ours

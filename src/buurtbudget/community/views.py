@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -11,11 +13,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurtbudget.accounts.access import municipality_permission_required
+from buurtbudget.accounts.backends import role_assignments
+from buurtbudget.accounts.permissions import ROLE_PERMISSIONS
 from buurtbudget.tenancy.models import Municipality
 
 from . import selectors, services
 from .forms import AllocationForm, FundForm, GroupForm, MemberForm, YearReportForm
 from .models import ResidentsGroup, YearReport
+
+OVERSEE = "community.oversee"
+
+
+def _oversees_here(user: Any, municipality: Municipality) -> bool:
+    """Whether the user oversees community budgets in this municipality: all of it, or a district or area."""
+    return any(
+        municipality_id == municipality.pk and OVERSEE in ROLE_PERMISSIONS.get(role, frozenset())
+        for role, municipality_id, _area, _key in role_assignments(user)
+    )
 
 
 def _overview(
@@ -27,11 +41,19 @@ def _overview(
     fund_form: FundForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """Every group the user oversees (a district officer: the groups in their district) with the ledger
+    figures and year reports. Registering and funding groups is for staff of the whole municipality."""
+    rows = [
+        row
+        for row in selectors.district_overview(municipality=municipality)
+        if request.user.has_perm(OVERSEE, row.budget.group)
+    ]
     return render(
         request,
         "community/overview.html",
         {
-            "rows": selectors.district_overview(municipality=municipality),
+            "rows": rows,
+            "can_register": request.user.has_perm(OVERSEE, municipality),
             "group_form": group_form or GroupForm(municipality=municipality, prefix="group"),
             "member_form": member_form or MemberForm(municipality=municipality, prefix="member"),
             "fund_form": fund_form or FundForm(municipality=municipality, prefix="fund"),
@@ -41,8 +63,13 @@ def _overview(
 
 
 @require_GET
-@municipality_permission_required("community.oversee")
-def district_overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def district_overview(request: HttpRequest, gemeente: str) -> HttpResponse:
+    municipality = get_object_or_404(Municipality, slug=gemeente, is_active=True)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not _oversees_here(request.user, municipality):
+        raise PermissionDenied
+    request.municipality = municipality  # type: ignore[attr-defined]
     return _overview(request, municipality)
 
 
@@ -115,13 +142,19 @@ def fund_budget(request: HttpRequest, municipality: Municipality) -> HttpRespons
 
 
 @require_POST
-@municipality_permission_required("community.oversee")
-def accept_report(request: HttpRequest, municipality: Municipality, pk: int) -> HttpResponse:
+def accept_report(request: HttpRequest, gemeente: str, pk: int) -> HttpResponse:
+    municipality = get_object_or_404(Municipality, slug=gemeente, is_active=True)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     report = get_object_or_404(
-        YearReport.objects.select_related("budget__group"), pk=pk, budget__group__municipality=municipality
+        YearReport.objects.select_related("budget__group__area"),
+        pk=pk,
+        budget__group__municipality=municipality,
     )
+    if not request.user.has_perm(OVERSEE, report.budget.group):
+        raise PermissionDenied
     try:
-        services.accept_year_report(actor=request.user, report=report)  # type: ignore[arg-type]
+        services.accept_year_report(actor=request.user, report=report)
     except services.CommunityError as error:
         messages.error(request, str(error))
     else:
