@@ -136,7 +136,10 @@ def test_the_district_sees_the_groups_spending_and_report_and_the_treasurer_its_
 ) -> None:  # type: ignore[no-untyped-def]
     settings.BUURTBUDGET_REQUIRE_STAFF_2FA = False  # as in the demo's settings.dev
     group = ResidentsGroup.objects.get(name=demo.GROUP_NAME)
+    assert "Voor medewerkers" not in _page(client, "/amsterdam/")
     assert client.login(email="budgetbeheer@amsterdam.example", password=PASSWORD)
+    home = _page(client, "/amsterdam/")
+    assert 'href="/amsterdam/beheer/community/"' in home and 'href="/amsterdam/beheer/cocreatie/"' in home
     html = _page(client, "/amsterdam/beheer/community/")
     assert demo.GROUP_NAME in html and "€ 2.450,00" in html and "€ 15.200,00" in html  # allocated
     assert "Het buurtfeest trok 300 buren" in html
