@@ -92,7 +92,9 @@ def test_the_cocreation_log_is_published_with_every_proposal_and_who_agreed(
     for title in statuses:
         assert title.replace("'", "&#x27;") in html
     assert "Jongeren vanaf 12 jaar moeten ook plannen kunnen indienen." in html
-    assert "Tot nu toe afgesproken" in html and "consultation_threshold_cents" in html
+    agreed = html.split("Tot nu toe afgesproken")[1].split("</ul>")[0]
+    assert "Wijkraadpleging boven (euro): € 10.000,00 → € 15.000,00" in agreed
+    assert "Groen en ontmoeten in Slotermeer" in agreed and "Indienen vanaf 16 jaar" not in agreed
     log_rows = html.split("<tbody>")[-1].count("<tr>")
     assert log_rows == LogEntry.objects.filter(process=process).count() > len(statuses)
 
