@@ -1,13 +1,12 @@
 """A resident votes with a stemcode on a phone (360 px) without JavaScript, changes the vote, sees the receipt.
 
 Every page of the journey is also checked with axe-core (WCAG 2.1 A and AA), which needs JavaScript: a second,
-JavaScript-enabled context with the same session opens the same page.
+JavaScript-enabled context with the same cookies opens the same page.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 
 from buurtbudget.rounds.models import Phase
 from buurtbudget.voting.models import Ballot
@@ -23,7 +22,7 @@ PHONE = {"width": 360, "height": 740}
 
 
 def check_same_page_with_axe(browser, live_server, phone_context, url: str, axe) -> None:
-    cookies = [c for c in phone_context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME]
+    cookies = phone_context.cookies()  # the voter's signed state is a cookie (voting/state.py), not a session
     context = browser.new_context(bypass_csp=True, locale="nl-NL", viewport=PHONE)
     context.add_cookies([{"name": c["name"], "value": c["value"], "url": live_server.url} for c in cookies])
     page = context.new_page()

@@ -6,8 +6,12 @@ import io
 import re
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from buurtbudget.audit.models import AuditEvent
@@ -230,8 +234,8 @@ def test_the_ballot_and_result_pages_answer_in_a_fixed_number_of_queries(
     client = Client()
     client.post(url("voting_start", slug="noord"), {"code": stemcode(r, noord.oost)})
     client.get(url("voting_ballot", slug="noord"))
-    # session, municipality, round, voter's area, plans of the ballot
-    with django_assert_num_queries(5):
+    # round with its municipality, voter's area, plans of the ballot (the voter's state is a signed cookie)
+    with django_assert_num_queries(3):
         assert client.get(url("voting_ballot", slug="noord")).status_code == 200
     services.cast_vote(round=r, code=stemcode(r, noord.oost), choices={"plans": [p["park"].pk]})
     services.close_voting(actor=noord.officer, round=r)
@@ -241,6 +245,57 @@ def test_the_ballot_and_result_pages_answer_in_a_fixed_number_of_queries(
     # municipality, round, plans
     with django_assert_num_queries(3):
         assert public.get(url("voting_result", slug="noord")).status_code == 200
+
+
+TRANSACTION = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b")
+
+
+def _statements(captured: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if not TRANSACTION.match(q["sql"])]
+
+
+def test_confirming_casts_the_ballot_in_four_queries_without_a_session(noord, voting) -> None:  # type: ignore[no-untyped-def]
+    r, p = voting
+    code = stemcode(r, noord.oost)
+    client = Client()
+    client.post(url("voting_start", slug="noord"), {"code": code})
+    client.post(url("voting_ballot", slug="noord"), {"plans": [p["park"].pk]})
+    # One transaction: the round share-locked with its plans, the code marked used (giving the voter's
+    # area), the ballot inserted, the audit event. The voter's state is a signed cookie: no session.
+    with CaptureQueriesContext(connection) as cast:
+        response = client.post(url("voting_review", slug="noord"))
+    assert response.status_code == 302 and response["Location"] == url("voting_receipt", slug="noord")
+    assert len(_statements(cast)) == 4, _statements(cast)
+    assert not any("django_session" in sql for sql in _statements(cast))
+    assert Ballot.objects.get().choices["plans"] == [p["park"].pk]
+
+    # Changing the vote costs the same: the insert becomes an update on the unique (round, token) constraint.
+    client.post(url("voting_start", slug="noord"), {"code": code})
+    client.post(url("voting_ballot", slug="noord"), {"plans": [p["bankjes"].pk]})
+    with CaptureQueriesContext(connection) as change:
+        assert client.post(url("voting_review", slug="noord")).status_code == 302
+    assert len(_statements(change)) == 4, _statements(change)
+    assert Ballot.objects.get().choices["plans"] == [p["bankjes"].pk]
+    assert "Uw stem is veranderd." in client.get(url("voting_receipt", slug="noord")).content.decode()
+    assert settings.SESSION_COOKIE_NAME not in client.cookies and not Session.objects.exists()
+
+
+def test_the_voters_state_cannot_be_forged_or_reused_after_voting(noord, voting) -> None:  # type: ignore[no-untyped-def]
+    from buurtbudget.voting import state
+
+    r, p = voting
+    client = Client()
+    client.post(url("voting_start", slug="noord"), {"code": stemcode(r, noord.oost)})
+    client.post(url("voting_ballot", slug="noord"), {"plans": [p["oost"].pk]})
+    signed_value = client.cookies[state.COOKIE].value
+    forged = Client()
+    forged.cookies[state.COOKIE] = signed_value[:-2] + ("AA" if not signed_value.endswith("AA") else "BB")
+    assert forged.post(url("voting_review", slug="noord"))["Location"] == url("voting_start", slug="noord")
+    assert not Ballot.objects.exists()
+    assert client.post(url("voting_review", slug="noord")).status_code == 302
+    # After the vote the cookie holds the receipt: confirming again goes back to the start.
+    assert client.post(url("voting_review", slug="noord"))["Location"] == url("voting_start", slug="noord")
+    assert Ballot.objects.count() == 1
 
 
 @pytest.mark.parametrize(

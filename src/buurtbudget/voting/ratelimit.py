@@ -1,4 +1,8 @@
-"""Wrong stemcodes are rate limited per IP address and per session (default: 10 per 10 minutes)."""
+"""Wrong stemcodes are rate limited per IP address (default: 10 per 10 minutes), in the cache (Redis).
+
+Also per session when the visitor has one (staff at the help desk); voting itself never creates a session
+(see state.py). A correct code costs one cache read; only wrong codes write.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,15 @@ WINDOW_SECONDS = getattr(settings, "STEMCODE_ATTEMPTS_WINDOW", 600)
 
 
 def _keys(request: HttpRequest) -> list[str]:
-    if not request.session.session_key:
-        request.session.save()
-    ip = request.META.get("REMOTE_ADDR", "")
-    return [f"stemcode-fail:ip:{ip}", f"stemcode-fail:session:{request.session.session_key}"]
+    keys = [f"stemcode-fail:ip:{request.META.get('REMOTE_ADDR', '')}"]
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key:  # the cookie's key: reading it loads nothing
+        keys.append(f"stemcode-fail:session:{session.session_key}")
+    return keys
 
 
 def is_blocked(request: HttpRequest) -> bool:
-    return any((cache.get(key) or 0) >= LIMIT for key in _keys(request))
+    return any((count or 0) >= LIMIT for count in cache.get_many(_keys(request)).values())
 
 
 def record_failure(request: HttpRequest) -> None:

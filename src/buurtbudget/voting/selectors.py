@@ -21,6 +21,15 @@ class RegisterSummary:
     ballots: int
 
 
+def public_round(*, gemeente: str, slug: str) -> Round | None:
+    """A round of an active municipality by the slugs in its URL, with its municipality and area: one query."""
+    return (
+        Round.objects.select_related("municipality", "area")
+        .filter(municipality__slug=gemeente, municipality__is_active=True, slug=slug)
+        .first()
+    )
+
+
 def register_summary(*, round: Round) -> RegisterSummary:
     entries = RegisterEntry.objects.filter(round=round).aggregate(
         total=Count("pk"), confidential=Count("pk", filter=Q(confidential=True))

@@ -7,18 +7,21 @@ person (see models.py); audit events about votes name the round only.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buurtbudget.areas.models import Area
 from buurtbudget.audit import services as audit
 from buurtbudget.initiatives.lifecycle import INITIATIVE_MACHINE
 from buurtbudget.initiatives.models import BudgetLine, Initiative
@@ -29,6 +32,7 @@ from buurtbudget.rounds.selectors import ballot_plans
 from buurtbudget.schemes import services as scheme_services
 from buurtbudget.schemes.models import ProcessModel, Scheme
 from buurtbudget.statemachine.services import TransitionNotAllowed, apply_transition
+from buurtbudget.tenancy.models import Municipality
 from buurtbudget.vouchers import services as vouchers
 from buurtbudget.vouchers.models import Voucher, VoucherStatus
 
@@ -246,10 +250,12 @@ def block_and_reissue(*, actor: Any, entry: RegisterEntry, reason: str, vote_url
 
 @dataclass(frozen=True)
 class Voter:
-    """What the ballot pages may know about the person holding a code: their area, and whether they voted."""
+    """What the ballot pages may know about the person holding a code: their area, whether they voted, and
+    the code's keys for the next steps (never the code)."""
 
     area_id: int
     has_voted: bool
+    key: codes.VoterKey
 
 
 def _open_for_voting(round: Round) -> None:
@@ -259,34 +265,36 @@ def _open_for_voting(round: Round) -> None:
         raise VotingError(_("Voting has closed."))
 
 
+def _unknown_or_blocked(status: str | None) -> VotingError:
+    if status is None:
+        return UnknownCode(_("This stemcode is not known for this round. Check the code on your letter."))
+    return VotingError(_("This stemcode has been blocked. Ask the district office for a new one."))
+
+
 def identify(*, round: Round, code: str) -> Voter:
     """Check a typed code (raises InvalidStemcode, UnknownCode or VotingError)."""
     _open_for_voting(round)
-    normal = codes.normalise(code)
+    key = codes.voter_key(round.pk, codes.normalise(code))
     found = (
-        VoterCode.objects.filter(round=round, code_hash=codes.code_hash(normal))
-        .select_related("entry")
+        VoterCode.objects.filter(round=round, code_hash=key.code_hash)
+        .annotate(voted=Exists(Ballot.objects.filter(round=round, token=key.token)))
+        .values_list("status", "entry__area_id", "voted")
         .first()
     )
-    if found is None:
-        raise UnknownCode(_("This stemcode is not known for this round. Check the code on your letter."))
-    if found.status != CodeStatus.ACTIVE:
-        raise VotingError(_("This stemcode has been blocked. Ask the district office for a new one."))
-    voted = Ballot.objects.filter(round=round, token=codes.ballot_token(round.pk, normal)).exists()
-    return Voter(area_id=found.entry.area_id, has_voted=voted)
+    if found is None or found[0] != CodeStatus.ACTIVE:
+        raise _unknown_or_blocked(found[0] if found else None)
+    return Voter(area_id=found[1], has_voted=found[2], key=key)
 
 
-def current_choices(*, round: Round, code: str) -> dict[str, list[int]] | None:
+def current_choices(*, round: Round, code: str | codes.VoterKey) -> dict[str, list[int]] | None:
     """The choices of this code's ballot, for changing a vote."""
-    normal = codes.normalise(code)
-    ballot = Ballot.objects.filter(round=round, token=codes.ballot_token(round.pk, normal)).first()
-    return dict(ballot.choices) if ballot else None
+    key = code if isinstance(code, codes.VoterKey) else codes.voter_key(round.pk, codes.normalise(code))
+    choices = Ballot.objects.filter(round=round, token=key.token).values_list("choices", flat=True).first()
+    return dict(choices) if choices else None
 
 
 def check_ballot(*, round: Round, area_id: int, choices: dict[str, Any]) -> dict[str, list[int]]:
     """Check choices against the round's rule and the plans of the voter's area (raises BallotRefused)."""
-    from buurtbudget.areas.models import Area
-
     area = Area.objects.get(pk=area_id)
     plans = [BallotPlan(p.pk, p.cost_cents) for p in ballot_plans(round=round, area=area)]
     return check_choices(rules=round.rules, budget_cents=round.budget_cents, plans=plans, choices=choices)
@@ -298,14 +306,6 @@ class VoteResult:
     changed: bool
 
 
-def _share_lock_round(round: Round) -> Round:
-    """Votes in parallel with each other, but never while voting is being closed."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM rounds_round WHERE id = %s FOR SHARE", [round.pk])
-    return Round.objects.select_related("area").get(pk=round.pk)
-
-
 def cast_vote(
     *,
     round: Round,
@@ -314,68 +314,149 @@ def cast_vote(
     assisted_by: Any = None,
     id_checked: bool = False,
 ) -> VoteResult:
-    """Store the ballot of a code (or change it, when the round allows it). One ballot per code, always."""
-    normal = codes.normalise(code)
-    if assisted_by is not None and not (id_checked and assisted_by.has_perm(MANAGE, round)):
-        raise VotingError(_("At the help desk, confirm that you checked the letter and an ID."))
-    with transaction.atomic(durable=True):
-        locked_round = _share_lock_round(round)
-        _open_for_voting(locked_round)
-        voter_code = (
-            VoterCode.objects.select_for_update()
-            .filter(round=locked_round, code_hash=codes.code_hash(normal))
-            .select_related("entry")
-            .first()
+    """Store the ballot of a typed code (or change it, when the round allows it). One ballot per code, always."""
+    key = codes.voter_key(round.pk, codes.normalise(code))
+    return cast_ballot(
+        round_id=round.pk, key=key, choices=choices, assisted_by=assisted_by, id_checked=id_checked
+    )
+
+
+def cast_ballot(
+    *,
+    round_id: int,
+    key: codes.VoterKey,
+    choices: dict[str, Any],
+    assisted_by: Any = None,
+    id_checked: bool = False,
+) -> VoteResult:
+    """Store the ballot of the code with these keys, or change it when the round allows it.
+
+    Four statements in one durable transaction, whatever the ballot: the round share-locked with the plans
+    on its ballot, the code marked used (which also gives the voter's area), the ballot inserted, or updated
+    when this code has one (INSERT ... ON CONFLICT on the unique (round, token) constraint: one ballot per
+    code is the database's guarantee, also under concurrent submissions), and the audit event. The round is
+    read here (by id, as the signed voter state names it), so the confirming page needs no other query.
+    """
+    if assisted_by is not None:
+        the_round = Round.objects.select_related("municipality", "area").get(pk=round_id)
+        if not (id_checked and assisted_by.has_perm(MANAGE, the_round)):
+            raise VotingError(_("At the help desk, confirm that you checked the letter and an ID."))
+    for attempt in range(3):
+        try:
+            return _cast(round_id=round_id, key=key, choices=choices, assisted_by=assisted_by)
+        except IntegrityError as error:
+            # Two ballots drew the same random receipt number (1 in 8e14): draw again.
+            if attempt == 2 or "receipt" not in str(error):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_ROUND_WITH_PLANS = (
+    "SELECT r.phase, r.voting_closes_on, r.rules, r.budget_cents, r.municipality_id, r.name, "
+    "p.id, p.area_id, p.cost_cents "
+    f"FROM {Round._meta.db_table} r JOIN {Municipality._meta.db_table} m ON m.id = r.municipality_id "
+    f"LEFT JOIN {Plan._meta.db_table} p ON p.round_id = r.id AND p.status IN (%s, %s, %s) "
+    "WHERE r.id = %s AND m.is_active"
+)
+_CODES = VoterCode._meta.db_table
+_MARK_CODE_USED = (
+    f"UPDATE {_CODES} SET used_on = COALESCE(used_on, %s), assisted_id_checked = (assisted_id_checked OR %s) "
+    "WHERE round_id = %s AND code_hash = %s AND status = %s "
+    f"RETURNING (SELECT a.path FROM {RegisterEntry._meta.db_table} e JOIN {Area._meta.db_table} a "
+    f"ON a.id = e.area_id WHERE e.id = {_CODES}.entry_id), "
+    f"(SELECT e.area_id FROM {RegisterEntry._meta.db_table} e WHERE e.id = {_CODES}.entry_id)"
+)
+_UPSERT_BALLOT = (
+    f"INSERT INTO {Ballot._meta.db_table} "
+    "(id, round_id, area_id, choices, token, receipt, cast_on, changed_count) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, 0) ON CONFLICT (round_id, token) "
+)
+_CHANGE = (
+    f"DO UPDATE SET choices = EXCLUDED.choices, changed_count = {Ballot._meta.db_table}.changed_count + 1 "
+    "RETURNING receipt, changed_count"
+)
+_KEEP = "DO NOTHING RETURNING receipt, changed_count"
+
+
+def _db_value(model: type[models.Model], name: str, value: Any) -> Any:
+    """A value as the database backend wants it for this field (UUIDs, JSON and dates differ)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field.get_db_prep_value(value, connection)
+
+
+def _cast(*, round_id: int, key: codes.VoterKey, choices: dict[str, Any], assisted_by: Any) -> VoteResult:
+    today = timezone.localdate()
+    with transaction.atomic(durable=True), connection.cursor() as cursor:
+        # Share lock: votes go in parallel with each other, but never while voting is being closed.
+        lock = " FOR SHARE OF r" if connection.vendor == "postgresql" else ""
+        on_ballot = [PlanStatus.ON_BALLOT, PlanStatus.FUNDED, PlanStatus.NOT_FUNDED]
+        cursor.execute(_ROUND_WITH_PLANS + lock, [*on_ballot, round_id])
+        rows = cursor.fetchall()
+        if not rows:
+            raise VotingError(_("Voting is not open in this round."))
+        phase, closes_on, rules, budget_cents, municipality_id, name = rows[0][:6]
+        fresh = Round(
+            pk=round_id,
+            municipality_id=municipality_id,
+            name=name,
+            phase=phase,
+            voting_closes_on=Round._meta.get_field("voting_closes_on").to_python(closes_on),
+            rules=json.loads(rules) if isinstance(rules, str) else rules,
+            budget_cents=budget_cents,
         )
-        if voter_code is None:
-            raise UnknownCode(_("This stemcode is not known for this round. Check the code on your letter."))
-        if voter_code.status != CodeStatus.ACTIVE:
-            raise VotingError(_("This stemcode has been blocked. Ask the district office for a new one."))
-        area_id = voter_code.entry.area_id
-        clean = check_ballot(round=locked_round, area_id=area_id, choices=choices)
-        token = codes.ballot_token(locked_round.pk, normal)
-        existing = Ballot.objects.select_for_update().filter(round=locked_round, token=token).first()
-        today = timezone.localdate()
-        if existing is not None:
-            if not locked_round.rule("allow_vote_change"):
-                raise VotingError(
-                    _("You have already voted with this code. In this round a vote cannot be changed.")
-                )
-            existing.choices = clean
-            existing.changed_count += 1
-            existing.save(update_fields=["choices", "changed_count"])
-            receipt, changed = existing.receipt, True
-        else:
-            receipt = _new_receipt()
-            Ballot.objects.create(
-                round=locked_round,
-                area_id=area_id,
-                choices=clean,
-                token=token,
-                receipt=receipt,
-                cast_on=today,
+        _open_for_voting(fresh)
+
+        cursor.execute(
+            _MARK_CODE_USED,
+            [
+                _db_value(Ballot, "cast_on", today),
+                assisted_by is not None,
+                round_id,
+                key.code_hash,
+                CodeStatus.ACTIVE.value,
+            ],
+        )
+        found = cursor.fetchone()
+        if found is None:
+            status = (
+                VoterCode.objects.filter(round_id=round_id, code_hash=key.code_hash)
+                .values_list("status")
+                .first()
             )
-            changed = False
-        if voter_code.used_on is None or assisted_by is not None:
-            voter_code.used_on = voter_code.used_on or today
-            voter_code.assisted_id_checked = voter_code.assisted_id_checked or assisted_by is not None
-            voter_code.save(update_fields=["used_on", "assisted_id_checked"])
+            raise _unknown_or_blocked(status[0] if status else None)
+        path, area_id = found
+        ancestors = {int(part) for part in path.strip("/").split("/") if part}
+        plans = [BallotPlan(plan, cost) for *_round, plan, area, cost in rows if area in ancestors]
+        clean = check_choices(rules=fresh.rules, budget_cents=budget_cents, plans=plans, choices=choices)
+
+        cursor.execute(
+            _UPSERT_BALLOT + (_CHANGE if fresh.rule("allow_vote_change") else _KEEP),
+            [
+                _db_value(Ballot, "id", uuid.uuid4()),
+                round_id,
+                area_id,
+                _db_value(Ballot, "choices", clean),
+                key.token,
+                "".join(secrets.choice(RECEIPT_ALPHABET) for _i in range(10)),
+                _db_value(Ballot, "cast_on", today),
+            ],
+        )
+        stored = cursor.fetchone()
+        if stored is None:
+            raise VotingError(
+                _("You have already voted with this code. In this round a vote cannot be changed.")
+            )
+        receipt, changed = stored[0], stored[1] > 0
         # The trail says a vote happened in this round; never whose or which ballot.
         audit.record(
             actor=assisted_by,
             action="voting.ballot.change" if changed else "voting.ballot.cast",
-            municipality=locked_round.municipality,
-            obj=locked_round,
+            municipality=Municipality(pk=municipality_id),  # only its key is written
+            obj=fresh,
             details={"help_desk": True} if assisted_by is not None else {},
         )
-        return VoteResult(receipt=receipt, changed=changed)
-
-
-def _new_receipt() -> str:
-    while True:
-        receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _i in range(10))
-        if not Ballot.objects.filter(receipt=receipt).exists():
-            return receipt
+    return VoteResult(receipt=receipt, changed=changed)
 
 
 # --- closing the vote and the result --------------------------------------------------------------------

@@ -3,6 +3,7 @@ pages for the register, letters and codes, and the result."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from buurtbudget.rounds.models import Phase, Plan, Round
 from buurtbudget.rounds.views import public_round, staff_view
 
 from . import ratelimit, selectors, services
+from . import state as signed
 from .ballots import BallotRefused
 from .codes import InvalidStemcode
 from .forms import AddressForm, BallotForm, BlockForm, CodeForm, HelpdeskForm, RegisterForm
@@ -27,19 +29,8 @@ from .models import LetterJob, LetterJobStatus, RegisterEntry
 from .register import EXAMPLE_CSV
 
 
-def _key(the_round: Round) -> str:
-    return f"voting:{the_round.pk}"
-
-
 def _vote_url(request: HttpRequest, the_round: Round) -> str:
-    return request.build_absolute_uri(
-        reverse("core:voting_start", kwargs={"gemeente": the_round.municipality.slug, "slug": the_round.slug})
-    )
-
-
-def _session(request: HttpRequest, the_round: Round) -> dict[str, Any] | None:
-    data = request.session.get(_key(the_round))
-    return data if isinstance(data, dict) and data.get("code") else None
+    return request.build_absolute_uri(_start_url(the_round))
 
 
 def _start_url(the_round: Round) -> str:
@@ -48,8 +39,16 @@ def _start_url(the_round: Round) -> str:
     )
 
 
+def _public_round(request: HttpRequest, gemeente: str, slug: str) -> Round:
+    found = selectors.public_round(gemeente=gemeente, slug=slug)
+    if found is None:
+        raise Http404
+    request.municipality = found.municipality  # type: ignore[attr-defined]
+    return found
+
+
 def _identify(request: HttpRequest, the_round: Round, form: CodeForm, assisted: bool) -> HttpResponse | None:
-    """Check the typed code; on success remember it in the session and go to the ballot."""
+    """Check the typed code; on success remember the voter in the signed cookie and go to the ballot."""
     if ratelimit.is_blocked(request):
         form.add_error(None, _("Too many wrong stemcodes were typed. Wait 10 minutes and try again."))
         return None
@@ -67,20 +66,22 @@ def _identify(request: HttpRequest, the_round: Round, form: CodeForm, assisted: 
             None, _("You have already voted with this code. In this round a vote cannot be changed.")
         )
         return None
-    from .codes import normalise
-
-    request.session[_key(the_round)] = {
-        "code": normalise(form.cleaned_data["code"]),
-        "area": voter.area_id,
-        "assisted": assisted,
-        "has_voted": voter.has_voted,
-    }
-    return redirect("core:voting_ballot", gemeente=the_round.municipality.slug, slug=the_round.slug)
+    response = redirect("core:voting_ballot", gemeente=the_round.municipality.slug, slug=the_round.slug)
+    voter_state = signed.VoteState(
+        round_id=the_round.pk,
+        where=signed.where(the_round),
+        key=voter.key,
+        area_id=voter.area_id,
+        assisted=assisted,
+        has_voted=voter.has_voted,
+    )
+    signed.remember_vote(response, voter_state)
+    return response
 
 
 @never_cache
 def start(request: HttpRequest, gemeente: str, slug: str) -> HttpResponse:
-    the_round = public_round(request, gemeente, slug)
+    the_round = _public_round(request, gemeente, slug)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         response = _identify(request, the_round, form, assisted=False)
@@ -100,67 +101,77 @@ def _ballot_plans(the_round: Round, area_id: int) -> list[Plan]:
 
 @never_cache
 def ballot(request: HttpRequest, gemeente: str, slug: str) -> HttpResponse:
-    the_round = public_round(request, gemeente, slug)
-    state = _session(request, the_round)
-    if state is None:
+    the_round = _public_round(request, gemeente, slug)
+    voter_state = signed.vote_state(request, the_round)
+    if voter_state is None:
         return redirect(_start_url(the_round))
-    plans = _ballot_plans(the_round, state["area"])
-    initial = state.get("choices")
-    if initial is None and state.get("has_voted"):
-        initial = services.current_choices(round=the_round, code=state["code"])
+    plans = _ballot_plans(the_round, voter_state.area_id)
+    initial = voter_state.choices
+    if initial is None and voter_state.has_voted:
+        initial = services.current_choices(round=the_round, code=voter_state.key)
     form = BallotForm(request.POST or None, round=the_round, plans=plans, initial_choices=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            clean = services.check_ballot(round=the_round, area_id=state["area"], choices=form.choices())
+            clean = services.check_ballot(
+                round=the_round, area_id=voter_state.area_id, choices=form.choices()
+            )
         except BallotRefused as exc:
             form.add_error(None, str(exc))
         else:
-            state["choices"] = clean
-            request.session[_key(the_round)] = state
-            return redirect("core:voting_review", gemeente=gemeente, slug=slug)
+            response = redirect("core:voting_review", gemeente=gemeente, slug=slug)
+            signed.remember_vote(response, dataclasses.replace(voter_state, choices=clean))
+            return response
     return render(
         request,
         "voting/ballot.html",
-        {"round": the_round, "form": form, "kind": form.kind, "state": state},
+        {"round": the_round, "form": form, "kind": form.kind, "state": voter_state},
         status=400 if form.errors else 200,
     )
 
 
+def _confirm(request: HttpRequest, gemeente: str, slug: str) -> tuple[HttpResponse | None, str]:
+    """Cast the ballot from the signed voter state alone (see state.py): no session and no query here; the
+    four statements of services.cast_ballot read and lock the round themselves. Returns the redirect to
+    the receipt, or the reason the ballot was refused (the review page then shows it)."""
+    pending = signed.pending_vote(request, f"{gemeente}/{slug}")
+    if pending is None or not pending.choices:
+        return None, ""
+    try:
+        result = services.cast_ballot(
+            round_id=pending.round_id,
+            key=pending.key,
+            choices=pending.choices,
+            assisted_by=request.user if pending.assisted else None,
+            id_checked=pending.assisted,
+        )
+    except (BallotRefused, services.VotingError) as exc:
+        return None, str(exc)
+    response = redirect("core:voting_receipt", gemeente=gemeente, slug=slug)
+    stored = signed.Receipt(
+        round_id=pending.round_id, receipt=result.receipt, changed=result.changed, assisted=pending.assisted
+    )
+    signed.remember_receipt(response, pending.where, stored)
+    return response, ""
+
+
 @never_cache
 def review(request: HttpRequest, gemeente: str, slug: str) -> HttpResponse:
-    the_round = public_round(request, gemeente, slug)
-    state = _session(request, the_round)
-    if state is None:
-        return redirect(_start_url(the_round))
-    if not state.get("choices"):
-        return redirect("core:voting_ballot", gemeente=gemeente, slug=slug)
-    plans = {p.pk: p for p in _ballot_plans(the_round, state["area"])}
-    choices = state["choices"]
-    chosen = [
-        (plans[i], n)
-        for i, n in zip(choices["plans"], choices["points"] or [None] * len(choices["plans"]), strict=False)
-        if i in plans
-    ]
+    """Shows the choices; its POST confirms them and casts the ballot."""
     error = ""
     if request.method == "POST":
-        try:
-            result = services.cast_vote(
-                round=the_round,
-                code=state["code"],
-                choices=choices,
-                assisted_by=request.user if state.get("assisted") else None,
-                id_checked=bool(state.get("assisted")),
-            )
-        except (BallotRefused, services.VotingError, InvalidStemcode) as exc:
-            error = str(exc)
-        else:
-            del request.session[_key(the_round)]
-            request.session[f"{_key(the_round)}:receipt"] = {
-                "receipt": result.receipt,
-                "changed": result.changed,
-                "assisted": bool(state.get("assisted")),
-            }
-            return redirect("core:voting_receipt", gemeente=gemeente, slug=slug)
+        confirmed, error = _confirm(request, gemeente, slug)
+        if confirmed is not None:
+            return confirmed
+    the_round = _public_round(request, gemeente, slug)
+    voter_state = signed.vote_state(request, the_round)
+    if voter_state is None:
+        return redirect(_start_url(the_round))
+    choices = voter_state.choices
+    if not choices:
+        return redirect("core:voting_ballot", gemeente=gemeente, slug=slug)
+    plans = {p.pk: p for p in _ballot_plans(the_round, voter_state.area_id)}
+    points: list[int | None] = [*choices["points"]] or [None] * len(choices["plans"])
+    chosen = [(plans[i], n) for i, n in zip(choices["plans"], points, strict=False) if i in plans]
     total = sum(p.cost_cents for p, _n in chosen)
     return render(
         request,
@@ -171,7 +182,7 @@ def review(request: HttpRequest, gemeente: str, slug: str) -> HttpResponse:
             "total": total,
             "kind": the_round.rule("ballot_type"),
             "error": error,
-            "state": state,
+            "state": voter_state,
         },
         status=400 if error else 200,
     )
@@ -180,11 +191,11 @@ def review(request: HttpRequest, gemeente: str, slug: str) -> HttpResponse:
 @never_cache
 @require_GET
 def receipt(request: HttpRequest, gemeente: str, slug: str) -> HttpResponse:
-    the_round = public_round(request, gemeente, slug)
-    data = request.session.get(f"{_key(the_round)}:receipt")
-    if not data:
+    the_round = _public_round(request, gemeente, slug)
+    stored = signed.receipt(request, the_round)
+    if stored is None:
         return redirect(_start_url(the_round))
-    return render(request, "voting/receipt.html", {"round": the_round, "receipt": data})
+    return render(request, "voting/receipt.html", {"round": the_round, "receipt": stored})
 
 
 @require_GET
