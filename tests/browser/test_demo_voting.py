@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from buurtbudget.accounts.models import User
 from buurtbudget.community.models import ResidentsGroup
 from buurtbudget.core.demo import models_b_c
 from buurtbudget.core.demo import rounds as demo_rounds
@@ -95,3 +96,38 @@ def test_a_resident_votes_with_a_printed_demo_stemcode_on_a_phone(live_server, b
         visited()
     assert len(seen) == 11
     phone.close()
+
+
+def test_the_staff_and_member_pages_of_models_b_and_c_pass_axe_on_a_phone(
+    live_server, browser, axe, settings
+):
+    from django.test import Client
+
+    settings.BUURTBUDGET_REQUIRE_STAFF_2FA = False  # as in the demo's settings.dev
+    call_command("demo", stdout=StringIO())
+    group = ResidentsGroup.objects.get(name=models_b_c.GROUP_NAME)
+    pages = {
+        "budgetbeheer@amsterdam.example": [
+            "/amsterdam/",
+            "/amsterdam/beheer/community/",
+            "/amsterdam/beheer/cocreatie/",
+        ],
+        # Mo has not answered the open rule proposal yet: the page shows him the answer form.
+        "stadsdeel@amsterdam.example": [f"/amsterdam/cocreatie/{models_b_c.COCREATION_SLUG}/"],
+        "bewonersgroep@amsterdam.example": [f"/amsterdam/bewonersgroep/{group.pk}/beheer/"],
+    }
+    for email, urls in pages.items():
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="nl-NL")
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+        page = context.new_page()
+        for url in urls:
+            page.goto(f"{live_server.url}{url}")
+            if email.startswith("stadsdeel"):
+                assert "Ik ben het oneens" in page.content()
+            check_same_page_with_axe(browser, live_server, context, page.url, axe)
+        context.close()
