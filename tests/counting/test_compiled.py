@@ -14,12 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from buurtbudget.counting import count
 from buurtbudget.counting.profile import compile_profile
+from buurtbudget.counting.rules import mes
 from buurtbudget.counting.rules.base import Options
 from buurtbudget.counting.rules.mes import mes_data
-from buurtbudget.counting.rules.mes_core import run_float
+from buurtbudget.counting.rules.mes_core import certify, run_float
 from buurtbudget.counting.rules.mes_exact import run_exact
-from buurtbudget.counting.rules.mes_fast import COMPILED, compiled_run, fast_runs
+from buurtbudget.counting.rules.mes_fast import COMPILED, certify_interval, compiled_run, fast_runs
 
 from .conftest import FILES, election, file_params
 from .test_engine import data_for, make_election
@@ -86,3 +88,66 @@ def test_compiled_runs_equal_the_guarded_float_runs_on_real_elections(path: Path
         assert run.order == run_float(data, b).order, f"{path.stem} at {b}"
         decided += compiled_run(data, b) is not None
     assert decided >= 3, "the compiled run should decide most runs on a real election"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 10**9), st.integers(1, 40))
+def test_a_certified_stretch_of_budgets_has_one_outcome(seed: int, width: int) -> None:
+    """Whatever `certify` (with the compiled comparison in between) accepts for budgets x..y, the exact run
+    gives the same winners in the same order at every budget in between, halves included."""
+    rnd = random.Random(seed)
+    chosen = make_election(rnd, "approval", rnd.randint(2, 8), rnd.randint(3, 40), rnd.randint(50, 2000))
+    data = data_for(chosen)
+    x = Fraction(int(chosen.budget), len(chosen.voters)) + rnd.randint(0, 30)
+    y = x + width
+    lo, hi = compiled_run(data, x), compiled_run(data, y, reference=compiled_run(data, x))
+    if lo is None or hi is None:
+        return
+
+    def refine(order: list[int], pairs: list[tuple[int, int]]) -> bool:
+        return certify_interval(data, order, x, y, pairs)
+
+    if certify(data, lo, hi, refine):
+        for half in range(2 * width + 1):
+            assert run_exact(data, x + Fraction(half, 2)).order == lo.order
+
+
+@pytest.mark.shared_files
+@pytest.mark.parametrize(
+    "name", ["Netherlands_Amsterdam_605", "Netherlands_Assen_2024", "Poland_Wieliczka_2023_Green_Budget"]
+)
+def test_stretches_certified_on_real_elections_keep_their_outcome(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real ballots with costs and budget times 20 (so that the add-one search crosses long stretches):
+    every stretch the compiled comparison certifies really has one outcome, checked run by run."""
+    paths = [path for path in FILES if path.stem == name]
+    if not paths:
+        pytest.skip(f"{name} is not among the shared elections")
+    scaled = election(paths[0])
+    scaled = type(scaled)(
+        {**scaled.meta, "budget": str(scaled.budget * 20)},
+        [type(p)(p.id, p.cost * 20, p.fields) for p in scaled.projects],
+        scaled.voters,
+    )
+    certified: list[tuple[list[int], Fraction, Fraction]] = []
+
+    def recording(data: object, order: list[int], x: Fraction, y: Fraction, pairs: object) -> bool:
+        accepted = certify_interval(data, order, x, y, pairs)  # type: ignore[arg-type]
+        if accepted:
+            certified.append((list(order), x, y))
+        return accepted
+
+    monkeypatch.setattr(mes, "certify_interval", recording)
+    profile = compile_profile(scaled)
+    data = mes_data(profile, Options(), profile.costs, "lexicographic")
+    count(scaled, "mes-add1")
+    assert certified, "the search should have certified some stretch by comparing in between"
+    for order, x, y in certified:
+        steps = int(y - x)
+        checked = (
+            range(1, steps) if steps <= 48 else sorted({1, 2, steps - 1} | set(range(1, steps, steps // 24)))
+        )
+        for k in checked:
+            assert run_float(data, x + k).order == order, f"{name}: outcome changes at {x + k}"
+        assert run_float(data, x + Fraction(1, 2)).order == order

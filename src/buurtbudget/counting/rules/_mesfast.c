@@ -237,6 +237,231 @@ done:
     return result;
 }
 
+/* ---- Certifying that the run keeps one order for every per-voter budget in [X, Y] ----
+ *
+ * With the same winners in the same order at budgets X <= b <= Y, prices only fall as b rises, so a voter
+ * group that still has money at X pays the price in every round at every b, and its money at b is at least
+ * its money at X plus (b - X); at most its money at Y minus (Y - b) (or none). For b in a cell [X + s, X + t]
+ * the winner's rho / cost is then at most its value with the money at X shifted up by s, and another plan's
+ * at least its value with the money at Y shifted down by (Y - X) - t. Where that separates them the cell is
+ * certified; where not, the cell is split, down to a few levels. No run at any budget in between is needed. */
+
+#define MAX_DEPTH 5
+
+/* Price of a plan from its supporters' money x[j] (error bounds e[j], weights w[j]), as in mes_run.
+ * 1: decided (*rho, *err); 0: too close to call; 2: the supporters certainly cannot afford it. */
+static int price_of(const double *x, const double *e, const double *w, int64_t n, double c, double weight,
+                    double *rho_out, double *err_out) {
+    double total = 0.0, total_err = 0.0, e_max = 0.0;
+    for (int64_t j = 0; j < n; j++) {
+        total += x[j] * w[j];
+        total_err += e[j] * w[j];
+        if (e[j] > e_max) e_max = e[j];
+    }
+    total_err += (double)(n + 2) * EPS * total;
+    if (total < c - total_err) return 2;
+    if (total <= c + total_err) return 0;
+    double rho = c / weight, previous = 0.0, poor_weight = 0.0, paid = 0.0, paid_err = 0.0;
+    double highest_poor = 0.0, lowest_rich = INFINITY;
+    int settled = 0;
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
+        poor_weight = paid = paid_err = highest_poor = 0.0;
+        lowest_rich = INFINITY;
+        for (int64_t j = 0; j < n; j++) {
+            if (x[j] < rho) {
+                poor_weight += w[j];
+                paid += x[j] * w[j];
+                paid_err += e[j] * w[j];
+                if (x[j] > highest_poor) highest_poor = x[j];
+            } else if (x[j] < lowest_rich) {
+                lowest_rich = x[j];
+            }
+        }
+        if (poor_weight == previous) {
+            settled = 1;
+            break;
+        }
+        if (poor_weight >= weight) return 0;
+        previous = poor_weight;
+        rho = (c - paid) / (weight - poor_weight);
+    }
+    if (!settled) return 0;
+    double err = poor_weight == 0.0
+                     ? EPS * (c + rho)
+                     : (paid_err + (poor_weight + 2) * EPS * (paid + c)) / (weight - poor_weight) + EPS * rho;
+    if (!(lowest_rich - rho > e_max + err)) return 0;
+    if (highest_poor > 0 && !(rho - highest_poor > e_max + err)) return 0;
+    *rho_out = rho;
+    *err_out = err;
+    return 1;
+}
+
+typedef struct {
+    const int64_t *ptr, *grp;
+    const double *gw, *cost, *tw;
+    double *mx, *ex, *my, *ey; /* money and error bounds per group at X and at Y */
+    double *xs, *es;           /* scratch: one plan's supporters */
+    double d_low, d_high;      /* bounds of Y - X */
+} Bracket;
+
+/* Upper bound of the winner's rho / cost at every budget from X + s on (money at X shifted up by s). */
+static int winner_bound(Bracket *k, int64_t p, double s, double *out) {
+    int64_t start = k->ptr[p], n = k->ptr[p + 1] - start;
+    for (int64_t j = 0; j < n; j++) {
+        int64_t g = k->grp[start + j];
+        double m = k->mx[g];
+        k->xs[j] = m > 0 ? m + s : 0.0;
+        k->es[j] = m > 0 ? k->ex[g] + EPS * k->xs[j] : 0.0;
+    }
+    double rho, err;
+    if (price_of(k->xs, k->es, k->gw + start, n, k->cost[p], k->tw[p], &rho, &err) != 1) return 0;
+    *out = (rho + err) / k->cost[p] * (1 + 4 * EPS);
+    return 1;
+}
+
+/* Lower bound of a plan's rho / cost at every budget up to X + t (money at Y shifted down by Y - X - t);
+ * infinity when it cannot be afforded there. */
+static int other_bound(Bracket *k, int64_t q, double t, double *out) {
+    int64_t start = k->ptr[q], n = k->ptr[q + 1] - start;
+    double down = k->d_low - t;
+    down = down > 0 ? down * (1 - 4 * EPS) : 0.0;
+    for (int64_t j = 0; j < n; j++) {
+        int64_t g = k->grp[start + j];
+        double m = k->my[g], v = m - down;
+        k->xs[j] = v > 0 ? v : 0.0;
+        k->es[j] = m > 0 ? k->ey[g] + 2 * EPS * (m + down) : 0.0;
+    }
+    double rho, err;
+    int decided = price_of(k->xs, k->es, k->gw + start, n, k->cost[q], k->tw[q], &rho, &err);
+    if (decided == 2) {
+        *out = INFINITY;
+        return 1;
+    }
+    if (decided != 1) return 0;
+    *out = (rho - err) / k->cost[q] * (1 - 4 * EPS);
+    return 1;
+}
+
+/* Whether plan q loses to winner w in this round at every budget in [X, Y]: by cells, split where needed. */
+static int separated(Bracket *k, int64_t w, int64_t q) {
+    double lo[MAX_DEPTH + 2], hi[MAX_DEPTH + 2];
+    int depth[MAX_DEPTH + 2], top = 0;
+    lo[0] = 0.0;
+    hi[0] = k->d_high;
+    depth[0] = 0;
+    while (top >= 0) {
+        double s = lo[top], t = hi[top], upper, lower;
+        int d = depth[top--];
+        if (winner_bound(k, w, s, &upper) && other_bound(k, q, t, &lower) && upper < lower) continue;
+        if (d >= MAX_DEPTH) return 0;
+        double mid = s + (t - s) / 2;
+        if (!(mid > s && mid < t)) return 0;
+        top++; /* depth-first: the later half waits on the stack */
+        lo[top] = mid, hi[top] = t, depth[top] = d + 1;
+        top++;
+        lo[top] = s, hi[top] = mid, depth[top] = d + 1;
+    }
+    return 1;
+}
+
+/* Pay for the winner at one budget, as mes_run does; 0 when floats cannot decide. */
+static int pay_for(Bracket *k, double *money, double *error, int64_t w, double b) {
+    int64_t start = k->ptr[w], n = k->ptr[w + 1] - start;
+    for (int64_t j = 0; j < n; j++) {
+        int64_t g = k->grp[start + j];
+        k->xs[j] = money[g];
+        k->es[j] = error[g];
+    }
+    double rho, err;
+    if (price_of(k->xs, k->es, k->gw + start, n, k->cost[w], k->tw[w], &rho, &err) != 1) return 0;
+    double step = err + 2 * EPS * (b + rho);
+    for (int64_t j = 0; j < n; j++) {
+        int64_t g = k->grp[start + j];
+        if (money[g] <= rho) {
+            money[g] = 0.0;
+            error[g] = 0.0;
+        } else {
+            money[g] -= rho;
+            error[g] += step;
+        }
+    }
+    return 1;
+}
+
+static int certify_interval(Bracket *k, Py_ssize_t n_groups, const int64_t *order, Py_ssize_t n_rounds, double x,
+                            double y, const int64_t *pair_round, const int64_t *pair_plan, Py_ssize_t n_pairs) {
+    for (Py_ssize_t g = 0; g < n_groups; g++) {
+        k->mx[g] = x;
+        k->ex[g] = 4 * EPS * x;
+        k->my[g] = y;
+        k->ey[g] = 4 * EPS * y;
+    }
+    Py_ssize_t i = 0;
+    for (Py_ssize_t r = 0; r < n_rounds; r++) {
+        for (; i < n_pairs && pair_round[i] == r; i++) {
+            if (!separated(k, order[r], pair_plan[i])) return 0;
+        }
+        if (!pay_for(k, k->mx, k->ex, order[r], x) || !pay_for(k, k->my, k->ey, order[r], y)) return 0;
+    }
+    return i == n_pairs;
+}
+
+static PyObject *certify(PyObject *self, PyObject *args) {
+    (void)self;
+    Py_buffer ptr, grp, gw, cost, tw, order, pair_round, pair_plan;
+    Py_ssize_t n_groups;
+    double x, y, d_low, d_high;
+    if (!PyArg_ParseTuple(args, "y*y*y*ny*y*y*ddddy*y*", &ptr, &grp, &gw, &n_groups, &cost, &tw, &order, &x, &y,
+                          &d_low, &d_high, &pair_round, &pair_plan))
+        return NULL;
+    Py_buffer *all[] = {&ptr, &grp, &gw, &cost, &tw, &order, &pair_round, &pair_plan};
+    Py_ssize_t n_projects = cost.len / 8, n_grp = grp.len / 8, n_rounds = order.len / 8, n_pairs = pair_round.len / 8;
+    const int64_t *p_ptr = ptr.buf, *p_grp = grp.buf, *p_order = order.buf, *p_round = pair_round.buf,
+                  *p_plan = pair_plan.buf;
+    int ok = ptr.len == (n_projects + 1) * 8 && gw.len == grp.len && tw.len == cost.len && pair_plan.len == pair_round.len &&
+             n_groups >= 0;
+    int64_t widest = 1;
+    for (Py_ssize_t p = 0; ok && p < n_projects; p++) {
+        if (p_ptr[p] < 0 || p_ptr[p] > p_ptr[p + 1] || p_ptr[p + 1] > n_grp) ok = 0;
+        else if (p_ptr[p + 1] - p_ptr[p] > widest) widest = p_ptr[p + 1] - p_ptr[p];
+    }
+    for (Py_ssize_t j = 0; ok && j < n_grp; j++) {
+        if (p_grp[j] < 0 || p_grp[j] >= n_groups) ok = 0;
+    }
+    for (Py_ssize_t r = 0; ok && r < n_rounds; r++) {
+        if (p_order[r] < 0 || p_order[r] >= n_projects) ok = 0;
+    }
+    for (Py_ssize_t i = 0; ok && i < n_pairs; i++) { /* rounds in order, plans in range */
+        if (p_round[i] < 0 || p_round[i] >= n_rounds || (i > 0 && p_round[i] < p_round[i - 1]) || p_plan[i] < 0 ||
+            p_plan[i] >= n_projects)
+            ok = 0;
+    }
+    if (!ok) {
+        for (size_t b = 0; b < sizeof(all) / sizeof(all[0]); b++) PyBuffer_Release(all[b]);
+        PyErr_SetString(PyExc_ValueError, "_mesfast.certify: inconsistent arguments");
+        return NULL;
+    }
+    size_t groups = (size_t)(n_groups > 0 ? n_groups : 1);
+    Bracket k = {p_ptr, p_grp, gw.buf, cost.buf, tw.buf, malloc(sizeof(double) * groups),
+                 malloc(sizeof(double) * groups), malloc(sizeof(double) * groups), malloc(sizeof(double) * groups),
+                 malloc(sizeof(double) * (size_t)widest), malloc(sizeof(double) * (size_t)widest), d_low, d_high};
+    int result = -1;
+    if (k.mx && k.ex && k.my && k.ey && k.xs && k.es) {
+        Py_BEGIN_ALLOW_THREADS result =
+            certify_interval(&k, n_groups, p_order, n_rounds, x, y, p_round, p_plan, n_pairs);
+        Py_END_ALLOW_THREADS
+    }
+    free(k.mx);
+    free(k.ex);
+    free(k.my);
+    free(k.ey);
+    free(k.xs);
+    free(k.es);
+    for (size_t b = 0; b < sizeof(all) / sizeof(all[0]); b++) PyBuffer_Release(all[b]);
+    if (result < 0) return PyErr_NoMemory();
+    return PyBool_FromLong(result);
+}
+
 static void release(Buffers *bufs) {
     Py_buffer *all[] = {&bufs->ptr,        &bufs->grp,    &bufs->gw,         &bufs->cost,       &bufs->tw,
                         &bufs->eligible,   &bufs->ranks,  &bufs->thresholds, &bufs->order,      &bufs->afford,
@@ -304,6 +529,9 @@ static PyMethodDef methods[] = {
     {"run", run, METH_VARARGS,
      "run(ptr, grp, weights, n_groups, cost, tw, eligible, ranks, b, thresholds, order, afford, afford_err, exact_w, cutoff, "
      "others_ptr, others_p, others_low, others_w) -> rounds, or -1 when floats cannot decide"},
+    {"certify", certify, METH_VARARGS,
+     "certify(ptr, grp, weights, n_groups, cost, tw, order, x, y, d_low, d_high, pair_round, pair_plan) -> "
+     "whether every listed plan loses to that round's winner at every budget in [x, y]"},
     {NULL, NULL, 0, NULL},
 };
 

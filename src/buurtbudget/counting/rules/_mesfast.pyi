@@ -22,3 +22,19 @@ def run(
     others_w: Any,
     /,
 ) -> int: ...
+def certify(
+    ptr: Any,
+    grp: Any,
+    weights: Any,
+    n_groups: int,
+    cost: Any,
+    tw: Any,
+    order: Any,
+    x: float,
+    y: float,
+    d_low: float,
+    d_high: float,
+    pair_round: Any,
+    pair_plan: Any,
+    /,
+) -> bool: ...

@@ -12,7 +12,7 @@ from buurtbudget.counting.rules.base import Options, money, outcome, plan_result
 from buurtbudget.counting.rules.mes_batch import run_batch
 from buurtbudget.counting.rules.mes_core import FloatRun, MesData, certify, run_float
 from buurtbudget.counting.rules.mes_exact import RoundRecord, run_exact
-from buurtbudget.counting.rules.mes_fast import COMPILED, fast_run, fast_runs
+from buurtbudget.counting.rules.mes_fast import COMPILED, certify_interval, fast_run, fast_runs
 from buurtbudget.counting.tiebreak import tie_ranks
 
 MES = (
@@ -43,7 +43,7 @@ def mes_data(profile: Profile, options: Options, costs: list[Fraction], default_
 
 
 Found = tuple[list[int], Fraction | None]
-DENSE = 8  # below this many budgets, run them all (in one batch) rather than bisect
+DENSE = 4  # below this many budgets, run them all (in parallel) rather than bisect
 
 
 class _Search:
@@ -73,9 +73,18 @@ class _Search:
         self.previous = (order, b)
         return None
 
-    def settle(self, lo_k: int, lo: FloatRun, hi_k: int, hi: FloatRun) -> Found | None:
-        """Look at every budget in (lo_k, hi_k] in order; `lo` is the run at lo_k, `hi` the run at hi_k."""
-        if certify(self.data, lo, hi):  # the same outcome all the way
+    def certified(self, lo_k: int, lo: FloatRun, hi_k: int, hi: FloatRun) -> bool:
+        """Whether every budget from start + lo_k to start + hi_k gives the same run (see `certify`)."""
+
+        def refine(order: list[int], pairs: list[tuple[int, int]]) -> bool:
+            return certify_interval(self.data, order, self.start + lo_k, self.start + hi_k, pairs)
+
+        return certify(self.data, lo, hi, refine if COMPILED else None)
+
+    def settle(self, lo_k: int, lo: FloatRun, hi_k: int, hi: FloatRun, checked: bool = False) -> Found | None:
+        """Look at every budget in (lo_k, hi_k] in order; `lo` is the run at lo_k, `hi` the run at hi_k.
+        `checked`: the caller already found that no certificate covers the whole stretch."""
+        if not checked and self.certified(lo_k, lo, hi_k, hi):  # the same outcome all the way
             return self.look(hi.order, hi_k)
         if hi_k - lo_k <= DENSE:
             runs = self.runs([self.start + k for k in range(lo_k + 1, hi_k)])
@@ -97,23 +106,19 @@ class _Search:
         ]
 
     def run(self) -> Found:
+        """Strides that double while certificates hold and shrink where the outcome changes."""
         lo_k, lo = 0, fast_run(self.data, self.start)
         found = self.look(lo.order, 0)
-        jump = 2 * DENSE
+        jump = DENSE
         while found is None:
-            if jump < 2 * DENSE:  # the outcome changes often here: run the next budgets in one batch
-                runs = self.runs([self.start + lo_k + i for i in range(1, DENSE + 1)])
-                stable = all(run.order == lo.order for run in runs)
-                for run in runs:
-                    lo_k += 1
-                    found = found or self.look(run.order, lo_k)
-                lo = runs[-1]
-                jump = 2 * DENSE if stable else DENSE
-                continue
             hi_k = lo_k + jump
             hi = fast_run(self.data, self.start + hi_k, reference=lo)
-            jump = 2 * jump if certify(self.data, lo, hi) else jump // 4
-            found = self.settle(lo_k, lo, hi_k, hi)
+            if self.certified(lo_k, lo, hi_k, hi):
+                found = self.look(hi.order, hi_k)
+                jump *= 2
+            else:
+                found = self.settle(lo_k, lo, hi_k, hi, checked=True)
+                jump = max(jump // 4, DENSE)
             lo_k, lo = hi_k, hi
         return found
 

@@ -18,6 +18,7 @@ Two engines compute the same run:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -82,16 +83,23 @@ class FloatRun:
         return len(self.cutoff) == len(self.order) + 1
 
 
-def certify(data: MesData, earlier: FloatRun, later: FloatRun) -> bool:
+Refine = Callable[[list[int], list[tuple[int, int]]], bool]
+
+
+def certify(data: MesData, earlier: FloatRun, later: FloatRun, refine: Refine | None = None) -> bool:
     """Whether every per-voter budget between those of `earlier` and `later` gives the same run.
 
     Within one sequence of winners, raising the budget only raises every voter's money in every round, so
     every plan's rho / cost only falls. If in every round each other plan's value at the later budget is
     above the winner's value at the earlier budget (or equal with the winner first in the tie-break), the
     winner wins that round at every budget in between; plans unaffordable at the later budget are
-    unaffordable at every lower one."""
+    unaffordable at every lower one.
+
+    The (round, plan) pairs this cannot settle go to `refine` (mes_fast.certify_interval), which compares
+    them budget by budget in between with bounds on every voter's money; without it they fail."""
     if earlier.order != later.order or not later.complete:
         return False
+    pending: list[tuple[int, int]] = []
     for r, s in enumerate(later.order):
         threshold = earlier.afford[r] + earlier.afford_err[r]
         if threshold > later.cutoff[r]:
@@ -100,11 +108,13 @@ def certify(data: MesData, earlier: FloatRun, later: FloatRun) -> bool:
             if low > threshold:
                 continue
             reference = earlier.exact[r]
-            if exact is None or reference is None:
-                return False
-            if exact < reference or (exact == reference and data.ranks[q] < data.ranks[s]):
-                return False
-    return True
+            if exact is not None and reference is not None:
+                if exact > reference or (exact == reference and data.ranks[q] > data.ranks[s]):
+                    continue
+            pending.append((r, q))
+    if not pending:
+        return True
+    return refine is not None and refine(later.order, pending)
 
 
 def _waterfill(

@@ -16,7 +16,7 @@ from fractions import Fraction
 import numpy as np
 
 from buurtbudget.counting.profile import FloatArray, IntArray
-from buurtbudget.counting.rules.mes_core import FloatRun, MesData, run_float
+from buurtbudget.counting.rules.mes_core import EPS, FloatRun, MesData, run_float
 
 try:
     from buurtbudget.counting.rules import _mesfast
@@ -176,3 +176,31 @@ def fast_runs(data: MesData, budgets: list[Fraction]) -> list[FloatRun]:
         _POOL = ThreadPoolExecutor(max_workers=cores, thread_name_prefix="mes")
     compiled = list(_POOL.map(lambda b: compiled_run(data, b), budgets))
     return [run or run_float(data, b) for run, b in zip(compiled, budgets, strict=True)]
+
+
+def certify_interval(
+    data: MesData, order: list[int], x: Fraction, y: Fraction, pairs: list[tuple[int, int]]
+) -> bool:
+    """Whether, for runs with winners `order` at per-voter budgets x and y, each (round, plan) of `pairs`
+    loses that round to its winner at every budget in between (see _mesfast.c); False where unsure."""
+    if _mesfast is None or not pairs or y <= x:
+        return False
+    a = _arrays(data)
+    gap = y - x
+    width = float(gap)
+    pairs = sorted(pairs)
+    return _mesfast.certify(
+        a.ptr,
+        a.groups,
+        a.weights,
+        a.n_groups,
+        a.costs,
+        a.total_weight,
+        np.array(order, dtype=np.int64),
+        float(x),
+        float(y),
+        width * (1 - 4 * EPS),
+        width * (1 + 4 * EPS),
+        np.array([r for r, _ in pairs], dtype=np.int64),
+        np.array([q for _, q in pairs], dtype=np.int64),
+    )
