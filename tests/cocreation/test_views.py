@@ -156,3 +156,33 @@ def test_the_budget_manager_starts_a_co_creation_and_adds_participants() -> None
     assert _client(district_officer(scheme.municipality)).get(base).status_code == 403
     other_manager = budget_manager(scheme_of(ProcessModel.COCREATIE).municipality)
     assert _client(other_manager).get(base).status_code == 403
+
+
+def test_amounts_are_proposed_in_euros_and_published_in_euros() -> None:
+    c = cocreation_process(representatives=1)
+    client = _client(c.representatives[0])
+    form = client.get(_url(c)).content.decode()
+    assert "Wijkraadpleging boven (euro)" in form  # the rule's name, not its key
+    bad = client.post(
+        _url(c, "voorstel/"),
+        {
+            "kind": "rule",
+            "title": "Grens",
+            "rule_key": "consultation_threshold_cents",
+            "proposed_value": "veel",
+        },
+    )
+    assert bad.status_code == 400 and "bedrag in euro" in bad.content.decode()
+    done = client.post(
+        _url(c, "voorstel/"),
+        {
+            "kind": "rule",
+            "title": "Grens",
+            "rule_key": "consultation_threshold_cents",
+            "proposed_value": "15.000",
+        },
+    )
+    assert done.status_code == 302
+    assert Proposal.objects.get().proposed_value == 1_500_000
+    html = Client().get(_url(c)).content.decode()
+    assert "€ 10.000,00 → € 15.000,00" in html

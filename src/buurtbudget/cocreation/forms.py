@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buurtbudget.schemes.forms import RULE_LABELS
 from buurtbudget.schemes.models import DEFAULT_RULES, ProcessModel, Scheme
 from buurtbudget.tenancy.models import Municipality
 
 from .models import CoCreationProcess, ProposalKind, Side
 
 
+def _euros_to_cents(text: str) -> int:
+    """'15.000', '15000', '€ 12,50' → cents (Dutch notation: a dot groups thousands, a comma starts cents)."""
+    cleaned = text.replace("€", "").replace(" ", "").replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise forms.ValidationError(_("Enter an amount in euros, like 15000 or 12,50.")) from None
+    if value < 0 or value != value.quantize(Decimal("0.01")):
+        raise forms.ValidationError(_("Enter an amount in euros, like 15000 or 12,50."))
+    return int(value * 100)
+
+
 def parse_rule_value(rule_key: str, text: str) -> Any:
-    """Turn what someone typed into the type the rule stores (whole numbers, yes/no, lists)."""
+    """Turn what someone typed into the type the rule stores (amounts in euros become cents, whole numbers,
+    yes/no, lists)."""
     default = DEFAULT_RULES.get(rule_key)
     text = (text or "").strip()
+    if isinstance(default, int) and not isinstance(default, bool) and "_cents" in rule_key:
+        return _euros_to_cents(text)
     if isinstance(default, bool):
         lowered = text.lower()
         if lowered in {"ja", "yes", "true", "1"}:
@@ -42,12 +59,12 @@ class ProposalForm(forms.Form):
     )
     rule_key = forms.ChoiceField(
         label=_("Rule (for a rule change)"),
-        choices=[("", "—"), *[(key, key) for key in DEFAULT_RULES]],
+        choices=[("", "—"), *[(key, RULE_LABELS.get(key, key)) for key in DEFAULT_RULES]],
         required=False,
     )
     proposed_value = forms.CharField(
         label=_("New value (for a rule change)"),
-        help_text=_("Amounts in cents; yes or no; lists separated by commas."),
+        help_text=_("Amounts in euros, like 15000 or 12,50; yes or no; lists separated by commas."),
         required=False,
     )
     starts_on = forms.DateField(
