@@ -46,10 +46,16 @@ def test_the_printed_stemcodes_vote_in_the_open_round(demo_output: str) -> None:
     assert not result.changed and Ballot.objects.filter(round=open_round).count() == 1
 
 
-def test_a_round_in_execution_and_one_from_a_real_amsterdam_file(demo_output: str) -> None:
+def test_a_round_in_execution_and_one_from_a_real_amsterdam_file(demo_output: str, client) -> None:  # type: ignore[no-untyped-def]
     done = Round.objects.get(municipality__slug="amsterdam", slug="nieuw-west-2025")
     assert done.phase == Phase.EXECUTION and done.is_published_result
     assert done.result["ballots"] == 3
+    # A visitor sees the result: every plan with its cost, votes, whether it was chosen and why, the
+    # turnout and the other counting rules on the same ballots.
+    html = client.get(f"/amsterdam/stemmen/{done.slug}/uitslag/").content.decode()
+    for plan in done.plans.all():
+        assert plan.title in html
+    assert "3 van de 3" in html and "mes" in html
     assert done.plans.filter(status=PlanStatus.FUNDED).count() == len(done.result["selected"]) > 0
     # The funded plans are paid through the ordinary payment requests: the first invoice is approved.
     invoice = PaymentRequest.objects.get(idempotency_key=f"demo-round-{done.slug}-invoice")
