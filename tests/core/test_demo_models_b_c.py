@@ -149,7 +149,13 @@ def test_the_district_sees_the_groups_spending_and_report_and_the_treasurer_its_
 
     client.logout()
     assert client.login(email="bewonersgroep@amsterdam.example", password=PASSWORD)
+    (invoice,) = PaymentRequest.objects.filter(requested_by__email="bewonersgroep@amsterdam.example")
+    invoice_voucher = invoice.voucher.code
     html = _page(client, f"/amsterdam/bewonersgroep/{group.pk}/beheer/")
     for sub in SubBudget.objects.filter(budget__group=group).select_related("voucher"):
         assert sub.voucher is not None and sub.voucher.display_code in html
-    assert PaymentRequest.objects.filter(requested_by__email="bewonersgroep@amsterdam.example").count() == 1
+        # The treasurer holds the activity's voucher and asks for payments from its page.
+        assert f'href="/mijn/vouchers/{sub.voucher.code}/betaalverzoek/"' in html
+    assert "Verhuurbedrijf Feest &amp; Zo" in _page(
+        client, f"/mijn/vouchers/{invoice_voucher}/betaalverzoek/"
+    )
