@@ -16,8 +16,9 @@ on the review page (/<gemeente>/stemmen/<round>/controleren/): the CSRF token, a
 with a distinct stemcode and a ballot within the budget. The state is signed here with the site's key
 exactly as those steps would, so every request stores one ballot through the real view, service and
 database constraint. The load generator runs on loopback in this process: --clients threads, each with one
-raw keep-alive socket and ready-made request bytes (cheap on CPU). The same clients then GET the empty view
-for the baseline. As a secondary line, whole journeys of a resident (start page, stemcode, ballot, review,
+raw keep-alive socket and ready-made request bytes (cheap on CPU). The same clients GET the empty view
+first, for the baseline. Also printed: CPU ms per request of the gunicorn workers, of PostgreSQL (the bench
+database's backends plus the WAL writer, background writer and checkpointer) and of the load generator. As a secondary line, whole journeys of a resident (start page, stemcode, ballot, review,
 confirm, receipt: 6 requests) are measured with the same stack.
 
 Afterwards the database is checked: ballots equal successful confirmations, every receipt a voter was given
