@@ -5,7 +5,8 @@ Run from the repository root: `python bench/bench_counting.py` (make bench; `--o
 
 1. for Warszawa 2026, Kraków 2021 and Wrocław 2017 and each rule: our time, pabutools' time, the ratio, our
    and pabutools' peak memory, and the time to only parse the file (ours);
-2. for every shared file: the slowest of our rules and the largest peak memory.
+2. for every shared file: the slowest of our rules and the largest peak memory;
+3. mes-add1 on real ballots scaled to a budget of about 10^9 (`--only billion`).
 
 Every measurement runs in its own subprocess, so peak memory (ru_maxrss of that process) belongs to one
 rule. pabutools runs are capped in time (BENCH_PABUTOOLS_CAP seconds, default 600) and memory (9 GB); a
@@ -158,7 +159,51 @@ def sweep() -> None:
     print(f"All under 2 s and 1 GB: {verdict} (slowest {seconds(slowest_overall)}, peak {biggest:.0f} MB)")
 
 
+BILLION = 10**9
+SCALED = ["Poland_Warszawa_2026.pb", "Poland_Wroclaw_2017.pb", "Netherlands_Amsterdam_179.pb"]
+
+
+def worker_billion(path: str) -> dict[str, object]:
+    """mes-add1 on real ballots with every cost and the budget multiplied so that the budget is about 10^9:
+    the add-one completion then covers tens of thousands of raises."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from buurtbudget.counting import Election, Project, count, read_pabulib
+
+    election = read_pabulib(path)
+    factor = max(1, round(BILLION / election.budget))
+    scaled = Election(
+        {**election.meta, "budget": str(election.budget * factor)},
+        [Project(p.id, p.cost * factor, p.fields) for p in election.projects],
+        election.voters,
+    )
+    started = time.perf_counter()
+    result = count(scaled, "mes-add1")
+    elapsed = time.perf_counter() - started
+    n = len(scaled.voters)
+    assert result.voter_budget is not None
+    raises = float(result.voter_budget - scaled.budget_fraction / n)
+    return {"factor": factor, "budget": float(scaled.budget), "raises": raises, "seconds": elapsed}
+
+
+def billion() -> None:
+    print(
+        "\nA budget of about 10^9: real ballots, costs and budget multiplied (mes-add1, ours; pabutools would"
+    )
+    print("run one full MES per raise)")
+    for name in SCALED:
+        got = spawn(["--worker-billion", str(PABULIB / name)], timeout=None)
+        assert got is not None and "error" not in got, got
+        print(
+            f"  {name[:-3]:<36} x{got['factor']:<6} budget {got['budget']:>14,.0f}  "
+            f"{got['raises']:>9,.0f} raises in {seconds(float(got['seconds'])):>9}",
+            flush=True,
+        )
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--worker-billion"]:
+        print(json.dumps(worker_billion(sys.argv[2])))
+        return 0
     if sys.argv[1:2] == ["--worker-ours"]:
         print(json.dumps(worker_ours(sys.argv[2], sys.argv[3:])))
         return 0
@@ -173,6 +218,8 @@ def main() -> int:
         main_table()
     if only in ("", "sweep"):
         sweep()
+    if only in ("", "billion"):
+        billion()
     return 0
 
 

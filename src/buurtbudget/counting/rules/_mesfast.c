@@ -397,11 +397,12 @@ static int certify_interval(Bracket *k, Py_ssize_t n_groups, const int64_t *orde
         k->ey[g] = 4 * EPS * y;
     }
     Py_ssize_t i = 0;
-    for (Py_ssize_t r = 0; r < n_rounds; r++) {
+    for (Py_ssize_t r = 0; r < n_rounds && i < n_pairs; r++) { /* rounds after the last pair do not matter */
         for (; i < n_pairs && pair_round[i] == r; i++) {
             if (!separated(k, order[r], pair_plan[i])) return 0;
         }
-        if (!pay_for(k, k->mx, k->ex, order[r], x) || !pay_for(k, k->my, k->ey, order[r], y)) return 0;
+        if (i < n_pairs && (!pay_for(k, k->mx, k->ex, order[r], x) || !pay_for(k, k->my, k->ey, order[r], y)))
+            return 0;
     }
     return i == n_pairs;
 }
