@@ -162,7 +162,7 @@ def fast_run(data: MesData, b: Fraction, reference: FloatRun | None = None) -> F
     return compiled_run(data, b, reference) or run_float(data, b, reference=reference)
 
 
-_POOL: ThreadPoolExecutor | None = None
+_POOL: tuple[int, ThreadPoolExecutor] | None = None  # with the process it belongs to: a fork gets its own
 
 
 def fast_runs(data: MesData, budgets: list[Fraction]) -> list[FloatRun]:
@@ -172,9 +172,9 @@ def fast_runs(data: MesData, budgets: list[Fraction]) -> list[FloatRun]:
     if len(budgets) < 2 or cores < 2:
         return [fast_run(data, b) for b in budgets]
     _arrays(data)  # build the shared input once, before the threads read it
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=cores, thread_name_prefix="mes")
-    compiled = list(_POOL.map(lambda b: compiled_run(data, b), budgets))
+    if _POOL is None or _POOL[0] != os.getpid():
+        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=cores, thread_name_prefix="mes"))
+    compiled = list(_POOL[1].map(lambda b: compiled_run(data, b), budgets))
     return [run or run_float(data, b) for run, b in zip(compiled, budgets, strict=True)]
 
 
