@@ -64,7 +64,7 @@ test: install browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
-	DJANGO_SETTINGS_MODULE=buurtbudget.settings.test $(BIN)/buurtbudget makemigrations --check --dry-run
+	PYTHONPATH=$(CURDIR) DJANGO_SETTINGS_MODULE=buurtbudget.settings.test $(BIN)/buurtbudget makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 ## make bench: every bench/bench_*.py, each printing ratios against a baseline measured in the same run.
