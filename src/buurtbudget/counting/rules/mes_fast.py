@@ -28,7 +28,7 @@ COMPILED = _mesfast is not None
 
 @dataclass(slots=True)
 class _Arrays:
-    """MesData flattened for the compiled run, with its output buffers (reused between runs)."""
+    """MesData flattened for the compiled run (built once per election, read by every run)."""
 
     ptr: IntArray
     groups: IntArray
