@@ -29,6 +29,11 @@ from .models import PayingOrganisation, PaymentKind, PaymentRequest, PaymentStat
 
 MAX_STATEMENT_UPLOAD = 20 * 1024 * 1024
 
+# The holder's page shows the invoice form and the cash form together; both have `amount` and `description`.
+# Distinct ids (not prefixes: the field names, and so every client that posts them, stay as they are).
+PAYMENT_AUTO_ID = "id_payment_%s"
+CASH_AUTO_ID = "id_cash_%s"
+
 # ------------------------------------------------------------------------------------------------ holder
 
 
@@ -59,8 +64,8 @@ def _holder_page(
             "voucher": voucher,
             "balance": format_euros(selectors.voucher_balance_cents(voucher)),
             "cash_cap": format_euros(cap),
-            "form": form or PaymentRequestForm(),
-            "cash_form": cash_form or CashWithdrawalForm(),
+            "form": form or PaymentRequestForm(auto_id=PAYMENT_AUTO_ID),
+            "cash_form": cash_form or CashWithdrawalForm(auto_id=CASH_AUTO_ID),
             "payment_requests": selectors.requests_of_voucher(voucher),
             "has_payer": selectors.voucher_payer(voucher) is not None,
         },
@@ -73,7 +78,7 @@ def payment_request_create(request: HttpRequest, code: str) -> HttpResponse:
     voucher = _holder_voucher(request, code)
     if request.method != "POST":
         return _holder_page(request, voucher)
-    form = PaymentRequestForm(request.POST, request.FILES)
+    form = PaymentRequestForm(request.POST, request.FILES, auto_id=PAYMENT_AUTO_ID)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -103,7 +108,7 @@ def payment_request_create(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def cash_withdrawal_create(request: HttpRequest, code: str) -> HttpResponse:
     voucher = _holder_voucher(request, code)
-    form = CashWithdrawalForm(request.POST)
+    form = CashWithdrawalForm(request.POST, auto_id=CASH_AUTO_ID)
     if form.is_valid():
         try:
             services.withdraw_cash(
