@@ -106,3 +106,31 @@ class StatementUploadForm(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [(o.pk, f"{o.name} ({o.iban})") for o in organisations]
+
+
+class PayingOrganisationForm(forms.Form):
+    """A new paying organisation; the service checks the name, IBAN (schwifty) and BIC again."""
+
+    name = forms.CharField(label=_("Name"), max_length=70)
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=42,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    bic = forms.CharField(
+        label=_("BIC"),
+        required=False,
+        max_length=11,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    is_default = forms.BooleanField(
+        label=_("Default paying organisation"),
+        help_text=_("Pays for vouchers that have no paying organisation of their own."),
+        required=False,
+    )
+
+    def clean_iban(self) -> str:
+        try:
+            return validate_iban(self.cleaned_data["iban"])
+        except PaymentError as error:
+            raise forms.ValidationError(str(error)) from None

@@ -126,3 +126,8 @@ def vouchers_for_api(user: Any) -> QuerySet[Voucher]:
         .annotate(balance=Coalesce(Subquery(balance, output_field=IntegerField()), Value(0)))
         .order_by("pk")
     )
+
+
+def paying_organisations_in(municipality: Municipality) -> QuerySet[PayingOrganisation]:
+    """All paying organisations of one municipality, by name (for the staff list)."""
+    return PayingOrganisation.objects.filter(municipality=municipality).order_by("name")

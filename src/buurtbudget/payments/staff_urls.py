@@ -5,6 +5,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("betaalorganisaties/", views.paying_organisations, name="payments_organisations"),
     path("betalingen/", views.payer_queue, name="payments_queue"),
     path("betalingen/<int:pk>/goedkeuren/", views.approve, name="payments_approve"),
     path("betalingen/<int:pk>/afwijzen/", views.reject, name="payments_reject"),

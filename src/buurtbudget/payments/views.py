@@ -16,15 +16,24 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from buurtbudget.accounts.access import municipality_permission_required
 from buurtbudget.tenancy.models import Municipality
 from buurtbudget.vouchers.codes import InvalidVoucherCode, normalise_code
 from buurtbudget.vouchers.models import Voucher
 
 from . import selectors, services
 from .amounts import format_euros
-from .forms import CashSettlementForm, CashWithdrawalForm, PaymentRequestForm, RejectForm, StatementUploadForm
+from .forms import (
+    CashSettlementForm,
+    CashWithdrawalForm,
+    PayingOrganisationForm,
+    PaymentRequestForm,
+    RejectForm,
+    StatementUploadForm,
+)
 from .models import PayingOrganisation, PaymentKind, PaymentRequest, PaymentStatus, SepaBatch, StatementLine
 
 MAX_STATEMENT_UPLOAD = 20 * 1024 * 1024
@@ -400,3 +409,38 @@ def handle_line(
     else:
         messages.success(request, "De regel is afgehandeld. / The line has been handled.")
     return redirect("core:payments_statements", gemeente=municipality.slug)
+
+
+# ------------------------------------------------------------------------------- paying organisations (staff)
+
+
+@municipality_permission_required("tenancy.manage")
+def paying_organisations(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    """Budget managers list the municipality's paying organisations and add one (post/redirect/get)."""
+    form = PayingOrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            organisation = services.create_paying_organisation(
+                actor=request.user,
+                municipality=municipality,
+                name=data["name"],
+                iban=data["iban"],
+                bic=data["bic"],
+                is_default=data["is_default"],
+            )
+        except services.PaymentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s has been added.") % {"name": organisation.name})
+            return redirect("core:payments_organisations", gemeente=municipality.slug)
+    return render(
+        request,
+        "payments/organisations.html",
+        {
+            "municipality": municipality,
+            "organisations": selectors.paying_organisations_in(municipality),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
