@@ -141,3 +141,48 @@ def test_lifecycle_table_and_every_forbidden_transition_is_refused():
     with pytest.raises(TransitionNotAllowed):
         vouchers.close_voucher(voucher=voucher, actor=None)
     assert balance_cents(voucher) == 100_000
+
+
+def _advance_account(voucher):
+    return account(
+        voucher.municipality,
+        kind=AccountKind.CASH_ADVANCE,
+        owner_key=f"{voucher.owner_key}:holder:{voucher.holder_id}",
+    )
+
+
+def _move(voucher, postings):
+    from django.db import transaction
+
+    with transaction.atomic():
+        ledger.book(
+            municipality=voucher.municipality,
+            kind="payment",
+            description="kasvoorschot",
+            idempotency_key=key(),
+            postings=postings,
+        )
+        return vouchers.record_redemption(voucher=voucher, actor=None)
+
+
+def test_close_is_refused_while_a_cash_advance_is_open_and_rest_returns_after_settling():
+    from buurtbudget.audit.models import AuditEvent
+    from buurtbudget.ledger.models import JournalEntry
+
+    scheme = funded_scheme(amount_cents=1_000_000)
+    voucher = issued_voucher(scheme, amount_cents=100_000)
+    advance = _advance_account(voucher)
+    voucher = _move(voucher, [(voucher_account(voucher), -100_000), (advance, 100_000)])
+    assert voucher.status == S.FULLY_REDEEMED
+    before = (AuditEvent.objects.count(), JournalEntry.objects.count())
+    with pytest.raises(vouchers.VoucherError, match="kasvoorschot.*cash advance"):
+        vouchers.close_voucher(voucher=voucher, actor=None)
+    voucher.refresh_from_db()
+    assert voucher.status == S.FULLY_REDEEMED
+    assert (AuditEvent.objects.count(), JournalEntry.objects.count()) == before
+    # Settled: 60,00 spent, 40,00 back on the voucher; closing now returns that rest to the scheme.
+    payable = account(voucher.municipality)
+    _move(voucher, [(advance, -100_000), (payable, 60_000), (voucher_account(voucher), 40_000)])
+    closed = vouchers.close_voucher(voucher=voucher, actor=None)
+    assert closed.status == S.CLOSED and balance_cents(voucher) == 0
+    assert scheme_balance(scheme) == 940_000 and verify_balances() == []

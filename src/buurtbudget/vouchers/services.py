@@ -181,10 +181,33 @@ def cancel_voucher(*, voucher: Voucher, actor: Any, reason: str) -> Voucher:
         )
 
 
+def open_cash_advance_cents(voucher: Voucher) -> int:
+    """Cash paid out in advance on this voucher that is not yet accounted for (locked for the caller's
+    transaction). The payments services book voucher → cash_advance and back when it is settled or returned."""
+    from buurtbudget.ledger.models import AccountKind, LedgerAccount
+
+    advance = (
+        LedgerAccount.objects.select_for_update()
+        .filter(
+            municipality_id=voucher.municipality_id,
+            kind=AccountKind.CASH_ADVANCE,
+            owner_key=f"{voucher.owner_key}:holder:{voucher.holder_id}",
+        )
+        .first()
+    )
+    return advance.balance_cents if advance is not None else 0
+
+
 def close_voucher(*, voucher: Voucher, actor: Any) -> Voucher:
     """Close a fully redeemed, expired or cancelled voucher and return its rest to the scheme (or to the
-    municipality when the scheme has closed)."""
+    municipality when the scheme has closed). Refused (VoucherError, nothing changes) while a cash advance
+    is not yet accounted for: settling it may return money to the voucher, which closing would then miss."""
     with transaction.atomic(durable=True):
+        if open_cash_advance_cents(voucher) > 0:
+            raise VoucherError(
+                "Deze voucher heeft nog een kasvoorschot dat niet is verantwoord. Verantwoord het eerst. / "
+                "This voucher still has a cash advance that has not been accounted for. Account for it first."
+            )
         closed = apply_transition(machine=VOUCHER_MACHINE, instance=voucher, name="close", actor=actor)
         account = voucher_account(closed)
         locked = type(account).objects.select_for_update().get(pk=account.pk)
