@@ -50,3 +50,22 @@ def test_others_cannot_open_a_voucher_but_the_budget_manager_can(client, voucher
     manager = RoleAssignmentFactory(role=Role.BUDGET_MANAGER, municipality=voucher.municipality).user
     client.force_login(manager)
     assert client.get(reverse("vouchers:detail", kwargs={"code": voucher.display_code})).status_code == 200
+
+
+def test_verification_is_rate_limited_per_ip(client, voucher):
+    from django.core.cache import cache
+
+    from buurtbudget.vouchers import ratelimit
+
+    cache.clear()
+    url = reverse("vouchers:verify", kwargs={"code": voucher.display_code})
+    for _ in range(ratelimit.LIMIT):
+        assert client.get(url, REMOTE_ADDR="203.0.113.7").status_code == 200
+    blocked = client.get(url, REMOTE_ADDR="203.0.113.7")
+    assert blocked.status_code == 429
+    text = blocked.content.decode()
+    assert "Te veel controles" in text and "Too many lookups" in text
+    assert voucher.display_code not in text.replace(url, "") and "bb-definition-list" not in text
+    other = client.get(url, REMOTE_ADDR="198.51.100.1")
+    assert other.status_code == 200
+    cache.clear()

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from . import selectors
+from . import ratelimit, selectors
 from .codes import InvalidVoucherCode, normalise_code
 from .documents import voucher_pdf
 from .models import Voucher
@@ -19,7 +19,13 @@ STAFF_PERMISSIONS = ("schemes.manage", "payments.approve")
 
 @never_cache
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: is this voucher valid, for how much, and what is left. No personal data."""
+    """Public: is this voucher valid, for how much, and what is left. No personal data. Rate limited per IP."""
+    if not ratelimit.count_lookup(request):
+        message = (
+            "Te veel controles vanaf dit adres. Probeer het over tien minuten opnieuw. / "
+            "Too many lookups from this address. Try again in ten minutes."
+        )
+        return render(request, "vouchers/verify.html", {"error": message, "code": code}, status=429)
     try:
         normalised = normalise_code(code)
     except InvalidVoucherCode as error:
