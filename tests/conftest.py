@@ -9,6 +9,18 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PABULIB_DIR = REPO_ROOT.parent / "shared" / "pabulib"
 
 
+@pytest.fixture(autouse=True)
+def default_language():  # type: ignore[no-untyped-def]
+    """Every test starts in the site's default language (Dutch): a request handled in English earlier in the
+    same worker leaves English active in the thread, which made message checks depend on test order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
