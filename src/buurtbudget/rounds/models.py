@@ -37,6 +37,11 @@ def default_round_rules() -> dict[str, Any]:
     return dict(DEFAULT_ROUND_RULES)
 
 
+def rule_of(rules: dict[str, Any] | None, name: str) -> Any:
+    """A round rule from a round's `rules`, or its default."""
+    return (rules or {}).get(name, DEFAULT_ROUND_RULES.get(name))
+
+
 class Phase(models.TextChoices):
     PLANS = "plans", _("Submit plans")
     SUPPORT = "support", _("Support plans")
@@ -91,7 +96,7 @@ class Round(models.Model):
         return self.name
 
     def rule(self, name: str) -> Any:
-        return (self.rules or {}).get(name, DEFAULT_ROUND_RULES.get(name))
+        return rule_of(self.rules, name)
 
     def phase_dates(self) -> list[tuple[str, str, Any]]:
         """(phase, label, start date) in order, for the public timeline."""

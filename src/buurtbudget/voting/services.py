@@ -36,7 +36,7 @@ from buurtbudget.tenancy.models import Municipality
 from buurtbudget.vouchers import services as vouchers
 from buurtbudget.vouchers.models import Voucher, VoucherStatus
 
-from . import codes
+from . import codes, fast_cast
 from .ballots import BallotPlan, check_choices
 from .models import Ballot, CodeStatus, LetterJob, LetterJobStatus, RegisterEntry, VoterCode
 from .register import RegisterPlan, plan_register
@@ -326,16 +326,20 @@ def cast_ballot(
     round_id: int,
     key: codes.VoterKey,
     choices: dict[str, Any],
+    area_id: int | None = None,
     assisted_by: Any = None,
     id_checked: bool = False,
 ) -> VoteResult:
     """Store the ballot of the code with these keys, or change it when the round allows it.
 
-    Four statements in one durable transaction, whatever the ballot: the round share-locked with the plans
-    on its ballot, the code marked used (which also gives the voter's area), the ballot inserted, or updated
-    when this code has one (INSERT ... ON CONFLICT on the unique (round, token) constraint: one ballot per
-    code is the database's guarantee, also under concurrent submissions), and the audit event. The round is
-    read here (by id, as the signed voter state names it), so the confirming page needs no other query.
+    `area_id` is the voter's area as the code step found it (the signed voter state); with it, on PostgreSQL,
+    the ballot is checked against the round's ballot as this process knows it and stored in one prepared
+    statement that verifies all of that under lock (fast_cast.py). Otherwise, and whenever that path cannot
+    vouch for the outcome (a refusal, a stale round, a help-desk vote), four statements in one durable
+    transaction decide: the round share-locked with the plans on its ballot, the code marked used (which also
+    gives the voter's area), the ballot inserted, or updated when this code has one (INSERT ... ON CONFLICT on
+    the unique (round, token) constraint: one ballot per code is the database's guarantee, also under
+    concurrent submissions), and the audit event.
     """
     if assisted_by is not None:
         the_round = Round.objects.select_related("municipality", "area").get(pk=round_id)
@@ -343,6 +347,17 @@ def cast_ballot(
             raise VotingError(_("At the help desk, confirm that you checked the letter and an ID."))
     for attempt in range(3):
         try:
+            if assisted_by is None and area_id is not None:
+                fast = fast_cast.try_cast(
+                    round_id=round_id,
+                    code_hash=key.code_hash,
+                    token=key.token,
+                    area_id=area_id,
+                    choices=choices,
+                    receipt=_new_receipt(),
+                )
+                if fast is not None:
+                    return VoteResult(receipt=fast[0], changed=fast[1] > 0)
             return _cast(round_id=round_id, key=key, choices=choices, assisted_by=assisted_by)
         except IntegrityError as error:
             # Two ballots drew the same random receipt number (1 in 8e14): draw again.
@@ -376,6 +391,15 @@ _CHANGE = (
     "RETURNING receipt, changed_count"
 )
 _KEEP = "DO NOTHING RETURNING receipt, changed_count"
+
+
+def _new_receipt() -> str:
+    """Ten characters from RECEIPT_ALPHABET, uniformly at random (one draw of 31**10 possibilities)."""
+    number, digits = secrets.randbelow(len(RECEIPT_ALPHABET) ** 10), []
+    for _i in range(10):
+        number, digit = divmod(number, len(RECEIPT_ALPHABET))
+        digits.append(RECEIPT_ALPHABET[digit])
+    return "".join(digits)
 
 
 def _db_value(model: type[models.Model], name: str, value: Any) -> Any:
@@ -438,7 +462,7 @@ def _cast(*, round_id: int, key: codes.VoterKey, choices: dict[str, Any], assist
                 area_id,
                 _db_value(Ballot, "choices", clean),
                 key.token,
-                "".join(secrets.choice(RECEIPT_ALPHABET) for _i in range(10)),
+                _new_receipt(),
                 _db_value(Ballot, "cast_on", today),
             ],
         )

@@ -13,6 +13,7 @@ and casting the vote replaces it by the receipt.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -56,9 +57,19 @@ def where(the_round: Round) -> str:
     return f"{the_round.municipality.slug}/{the_round.slug}"
 
 
-def _path(where: str) -> str:
+@lru_cache(maxsize=1024)
+def _url(name: str, where: str) -> str:
+    """A voting URL of the round; cached, as every voting response needs one (one script prefix per site)."""
     gemeente, slug = where.split("/")
-    return reverse("core:voting_start", kwargs={"gemeente": gemeente, "slug": slug})
+    return reverse(name, kwargs={"gemeente": gemeente, "slug": slug})
+
+
+def _path(where: str) -> str:
+    return _url("core:voting_start", where)
+
+
+def receipt_url(where: str) -> str:
+    return _url("core:voting_receipt", where)
 
 
 def sign_vote(state: VoteState) -> str:

@@ -7,7 +7,7 @@ import dataclasses
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -141,12 +141,13 @@ def _confirm(request: HttpRequest, gemeente: str, slug: str) -> tuple[HttpRespon
             round_id=pending.round_id,
             key=pending.key,
             choices=pending.choices,
+            area_id=pending.area_id,
             assisted_by=request.user if pending.assisted else None,
             id_checked=pending.assisted,
         )
     except (BallotRefused, services.VotingError) as exc:
         return None, str(exc)
-    response = redirect("core:voting_receipt", gemeente=gemeente, slug=slug)
+    response = HttpResponseRedirect(signed.receipt_url(pending.where))
     stored = signed.Receipt(
         round_id=pending.round_id, receipt=result.receipt, changed=result.changed, assisted=pending.assisted
     )
