@@ -254,6 +254,7 @@ def _statements(captured: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in captured.captured_queries if not TRANSACTION.match(q["sql"])]
 
 
+@pytest.mark.postgres  # the one-statement cast is PostgreSQL's; SQLite (the demo) takes the full transaction
 def test_confirming_casts_the_ballot_in_one_statement_without_a_session(noord, voting) -> None:  # type: ignore[no-untyped-def]
     from buurtbudget.voting import fast_cast
 

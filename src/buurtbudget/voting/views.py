@@ -130,9 +130,9 @@ def ballot(request: HttpRequest, gemeente: str, slug: str) -> HttpResponse:
 
 
 def _confirm(request: HttpRequest, gemeente: str, slug: str) -> tuple[HttpResponse | None, str]:
-    """Cast the ballot from the signed voter state alone (see state.py): no session and no query here; the
-    four statements of services.cast_ballot read and lock the round themselves. Returns the redirect to
-    the receipt, or the reason the ballot was refused (the review page then shows it)."""
+    """Cast the ballot from the signed voter state alone (see state.py): no session and no query here;
+    services.cast_ballot reads and locks the round itself (on PostgreSQL in one statement, fast_cast.py).
+    Returns the redirect to the receipt, or the reason the ballot was refused (the review page shows it)."""
     pending = signed.pending_vote(request, f"{gemeente}/{slug}")
     if pending is None or not pending.choices:
         return None, ""
