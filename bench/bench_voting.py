@@ -273,8 +273,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(port: int, workers: int, threads: int, stub_cast: bool = False) -> subprocess.Popen[bytes]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="voting_site", PYTHONPATH=f"{ROOT / 'src'}:{BENCH}")
+    if stub_cast:
+        env["BENCH_STUB_CAST"] = "1"  # voting_site_urls.py: the vote view without its database write
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [
         str(gunicorn),
@@ -632,6 +634,11 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the confirming POST in-process, then stop"
     )
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="also measure the confirm POST with the database write stubbed out: the view's own ceiling",
+    )
     args = parser.parse_args()
 
     created = prepare_database(args.tcp)
@@ -673,6 +680,16 @@ def main() -> None:
             else Run()
         )
         rows = check_database(bench, receipts_of(cast.heads) + receipts_of(journey.heads), already=2)
+        if args.ceiling:
+            # The same view and stack with services.cast_ballot replaced by a stub: what the page alone costs.
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+            server = start_gunicorn(port, args.workers, args.threads, stub_cast=True)
+            csrf = csrf_pair(port)
+            run_clients(args.clients, 2.0, None, empty_clients(port, csrf))
+            ceiling_empty = run_clients(args.clients, args.seconds, None, empty_clients(port, csrf))
+            stubbed = cast_requests(port, csrf, signed_states(bench, casts, 0))
+            ceiling = run_clients(args.clients, args.seconds, stubbed, cast_clients(port))
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
@@ -741,6 +758,15 @@ def main() -> None:
                 p50_p99(journey.latencies),
                 f"{len(journey.failures)} failed",
             ),
+        ]
+    if args.ceiling:
+        ceiling_ratio = ceiling.rate / ceiling_empty.rate if ceiling_empty.rate else float("nan")
+        table += [
+            (
+                "ceiling: confirm POST without the database write/s",
+                f"{ceiling.rate:,.0f}",
+                f"{ceiling_ratio:.0%} of the empty view's {ceiling_empty.rate:,.0f}/s (same run, no ballot stored)",
+            )
         ]
     table += [*rows, *profile]
     for name, value, note in table:
