@@ -1,7 +1,7 @@
 """Voting benchmark: ballots stored per second through gunicorn, PostgreSQL and the real vote view.
 
     python bench/bench_voting.py [--codes 20000] [--seconds 10] [--clients 16] [--workers 3]
-                                 [--threads 4] [--tcp] [--journey-seconds 5] [--profile]
+                                 [--threads 4] [--tcp] [--journey-seconds 5] [--profile] [--no-ceiling]
 
 Creates (and drops afterwards) a throwaway database `bb_bench_voting` on postgres://postgres@127.0.0.1:5432
 (or uses DATABASE_URL when it points at PostgreSQL), migrates it, opens a round for voting with --codes
@@ -636,7 +636,8 @@ def main() -> None:
     )
     parser.add_argument(
         "--ceiling",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=True,
         help="also measure the confirm POST with the database write stubbed out: the view's own ceiling",
     )
     args = parser.parse_args()
