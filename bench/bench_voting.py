@@ -21,6 +21,10 @@ first, for the baseline. Also printed: CPU ms per request of the gunicorn worker
 database's backends plus the WAL writer, background writer and checkpointer) and of the load generator. As a secondary line, whole journeys of a resident (start page, stemcode, ballot, review,
 confirm, receipt: 6 requests) are measured with the same stack.
 
+Then (unless --no-ceiling) gunicorn restarts with services.cast_ballot stubbed out (voting_site_urls.py) and
+the same confirm POSTs are measured against the empty view again: the vote page's own cost, a ceiling on the
+ratio that no database write can beat.
+
 Afterwards the database is checked: ballots equal successful confirmations, every receipt a voter was given
 is stored once, codes marked used equal ballots, no code has two ballots.
 """
