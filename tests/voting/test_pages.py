@@ -237,6 +237,10 @@ def test_the_ballot_and_result_pages_answer_in_a_fixed_number_of_queries(
     # round with its municipality, voter's area, plans of the ballot (the voter's state is a signed cookie)
     with django_assert_num_queries(3):
         assert client.get(url("voting_ballot", slug="noord")).status_code == 200
+    # Choosing is checked against those same plans: no second look-up.
+    with django_assert_num_queries(3):
+        chosen = client.post(url("voting_ballot", slug="noord"), {"plans": [p["park"].pk]})
+    assert chosen.status_code == 302 and chosen["Location"] == url("voting_review", slug="noord")
     services.cast_vote(round=r, code=stemcode(r, noord.oost), choices={"plans": [p["park"].pk]})
     services.close_voting(actor=noord.officer, round=r)
     services.confirm_result(actor=noord.officer, round=r)

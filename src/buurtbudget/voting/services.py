@@ -28,7 +28,6 @@ from buurtbudget.initiatives.models import BudgetLine, Initiative
 from buurtbudget.ledger.services import LedgerError
 from buurtbudget.rounds.machine import MANAGE, PLAN_MACHINE, ROUND_MACHINE
 from buurtbudget.rounds.models import Phase, Plan, PlanStatus, Round
-from buurtbudget.rounds.selectors import ballot_plans
 from buurtbudget.schemes import services as scheme_services
 from buurtbudget.schemes.models import ProcessModel, Scheme
 from buurtbudget.statemachine.services import TransitionNotAllowed, apply_transition
@@ -293,11 +292,11 @@ def current_choices(*, round: Round, code: str | codes.VoterKey) -> dict[str, li
     return dict(choices) if choices else None
 
 
-def check_ballot(*, round: Round, area_id: int, choices: dict[str, Any]) -> dict[str, list[int]]:
-    """Check choices against the round's rule and the plans of the voter's area (raises BallotRefused)."""
-    area = Area.objects.get(pk=area_id)
-    plans = [BallotPlan(p.pk, p.cost_cents) for p in ballot_plans(round=round, area=area)]
-    return check_choices(rules=round.rules, budget_cents=round.budget_cents, plans=plans, choices=choices)
+def check_ballot(*, round: Round, plans: list[Plan], choices: dict[str, Any]) -> dict[str, list[int]]:
+    """Check choices against the round's rule and `plans`, the plans of the voter's area as
+    rounds.selectors.ballot_plans gives them (raises BallotRefused)."""
+    on_ballot = [BallotPlan(p.pk, p.cost_cents) for p in plans]
+    return check_choices(rules=round.rules, budget_cents=round.budget_cents, plans=on_ballot, choices=choices)
 
 
 @dataclass(frozen=True)

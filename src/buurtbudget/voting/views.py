@@ -112,9 +112,7 @@ def ballot(request: HttpRequest, gemeente: str, slug: str) -> HttpResponse:
     form = BallotForm(request.POST or None, round=the_round, plans=plans, initial_choices=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            clean = services.check_ballot(
-                round=the_round, area_id=voter_state.area_id, choices=form.choices()
-            )
+            clean = services.check_ballot(round=the_round, plans=plans, choices=form.choices())
         except BallotRefused as exc:
             form.add_error(None, str(exc))
         else:
