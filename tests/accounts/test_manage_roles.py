@@ -60,7 +60,24 @@ def test_an_unknown_e_mail_gives_a_clear_message_and_assigns_nothing(client, man
         roles_url("aa"), {"action": "assign", "email": "niemand@example.org", "role": "auditor"}
     )
 
-    assert "Er is geen account met dit e-mailadres." in response.content.decode()
+    assert (
+        "Er is geen account met dit e-mailadres. Vraag de persoon eerst een account te maken."
+        in response.content.decode()
+    )
+    assert RoleAssignment.objects.count() == 1
+
+
+def test_a_deactivated_account_cannot_be_given_a_role(client, manager_of_a):
+    UserFactory(email="oud@example.org", is_active=False)
+    client.force_login(manager_of_a)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    response = client.post(
+        roles_url("aa"), {"action": "assign", "email": "Oud@Example.org", "role": "auditor"}
+    )
+
+    text = response.content.decode()
+    assert "There is no account with this e-mail address. Ask the person to create one first." in text
     assert RoleAssignment.objects.count() == 1
 
 

@@ -1,4 +1,5 @@
-"""Sign-up and profile forms. They validate input; the services change data."""
+"""Sign-up and profile forms, and the field staff use to name an existing account by its e-mail address.
+They validate input; the services change data."""
 
 from __future__ import annotations
 
@@ -8,7 +9,27 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors
 from .models import User, postcode_validator
+
+
+class AccountEmailField(forms.EmailField):
+    """An e-mail address that must belong to an active account; cleans to that User.
+
+    For staff adding a person to something (a role, a group, a co-creation): the person signs up first."""
+
+    default_error_messages = {
+        "no_account": _("There is no account with this e-mail address. Ask the person to create one first."),
+    }
+
+    def clean(self, value: Any) -> User | None:
+        email = super().clean(value)
+        if email in self.empty_values:
+            return None
+        user = selectors.user_by_email(email=email)
+        if user is None:
+            raise forms.ValidationError(self.error_messages["no_account"], code="no_account")
+        return user
 
 
 class ProfileFieldsMixin(forms.Form):

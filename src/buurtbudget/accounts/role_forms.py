@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from buurtbudget.areas.models import Area
 from buurtbudget.tenancy.models import Municipality
 
-from .models import Role, User
+from .forms import AccountEmailField
+from .models import Role
 
 
 class AssignRoleForm(forms.Form):
-    email = forms.EmailField(
+    email = AccountEmailField(
         label=_("The person's e-mail address"),
         help_text=_("The person must already have an account."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
@@ -32,10 +33,3 @@ class AssignRoleForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only this municipality's areas can be chosen: another tenant's area is "not a valid choice".
         self.fields["area"].queryset = Area.objects.filter(municipality=municipality).order_by("path")  # type: ignore[attr-defined]
-
-    def clean_email(self) -> User:
-        email = self.cleaned_data["email"].lower()
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("There is no account with this e-mail address."))
-        return user

@@ -19,3 +19,8 @@ def roles_in(*, municipality: Municipality) -> QuerySet[RoleAssignment]:
         .select_related("user", "area")
         .order_by("user__email", "role")
     )
+
+
+def user_by_email(*, email: str) -> User | None:
+    """The active account with this e-mail address (any case), or None."""
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).order_by("pk").first()
