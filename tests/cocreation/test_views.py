@@ -144,7 +144,11 @@ def test_the_budget_manager_starts_a_co_creation_and_adds_participants() -> None
         base + "deelnemer/",
         {"p-process": process.pk, "p-email": "niemand@example.org", "p-side": "representative"},
     )
-    assert unknown.status_code == 400 and "Er is geen account" in unknown.content.decode()
+    assert unknown.status_code == 400
+    assert (
+        "Er is geen account met dit e-mailadres. Vraag de persoon eerst een account te maken."
+        in unknown.content.decode()
+    )
     added = client.post(
         base + "deelnemer/", {"p-process": process.pk, "p-email": person.email, "p-side": "representative"}
     )

@@ -172,7 +172,11 @@ def test_the_district_registers_a_group_adds_its_treasurer_and_transfers_a_budge
         base + "lid/",
         {"member-group": group.pk, "member-email": "nobody@example.org", "member-role": "treasurer"},
     )
-    assert unknown.status_code == 400 and "Er is geen account" in unknown.content.decode()
+    assert unknown.status_code == 400
+    assert (
+        "Er is geen account met dit e-mailadres. Vraag de persoon eerst een account te maken."
+        in unknown.content.decode()
+    )
     person = UserFactory()
     added = client.post(
         base + "lid/", {"member-group": group.pk, "member-email": person.email, "member-role": "treasurer"}

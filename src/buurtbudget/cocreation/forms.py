@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buurtbudget.accounts.forms import AccountEmailField
 from buurtbudget.schemes.forms import RULE_LABELS
 from buurtbudget.schemes.models import DEFAULT_RULES, ProcessModel, Scheme
 from buurtbudget.tenancy.models import Municipality
@@ -120,7 +121,7 @@ class StartForm(forms.Form):
 
 class ParticipantForm(forms.Form):
     process = forms.ModelChoiceField(label=_("Co-creation"), queryset=CoCreationProcess.objects.none())
-    email = forms.EmailField(label=_("E-mail address of the participant's account"))
+    email = AccountEmailField(label=_("E-mail address of the participant's account"))
     side = forms.ChoiceField(label=_("Takes part for"), choices=Side.choices)
     show_name = forms.BooleanField(
         label=_("The participant agrees that their name is published with the log"), required=False

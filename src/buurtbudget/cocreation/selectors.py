@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from buurtbudget.accounts.models import User
 from buurtbudget.tenancy.models import Municipality
 
 from .models import Agreement, CoCreationProcess, LogEntry, Participant, Proposal, ProposalStatus
@@ -40,10 +39,6 @@ def processes_of(*, municipality: Municipality) -> list[CoCreationProcess]:
         .select_related("scheme", "scheme__area", "municipality")
         .order_by("scheme__name")
     )
-
-
-def user_by_email(email: str) -> User | None:
-    return User.objects.filter(email=email.strip().lower(), is_active=True).first()
 
 
 def public_view(*, process: CoCreationProcess) -> PublicCoCreation:

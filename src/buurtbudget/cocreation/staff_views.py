@@ -66,24 +66,17 @@ def start(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 def add_participant(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     form = ParticipantForm(request.POST, municipality=municipality, prefix="p")
     if form.is_valid():
-        user = selectors.user_by_email(form.cleaned_data["email"])
-        if user is None:
-            form.add_error(
-                "email",
-                _("There is no account with this e-mail address; ask the person to create one first."),
+        try:
+            services.add_participant(
+                actor=request.user,  # type: ignore[arg-type]
+                process=form.cleaned_data["process"],
+                user=form.cleaned_data["email"],  # the account with that address (AccountEmailField)
+                side=form.cleaned_data["side"],
+                show_name=form.cleaned_data["show_name"],
             )
+        except services.CoCreationError as error:
+            form.add_error(None, str(error))
         else:
-            try:
-                services.add_participant(
-                    actor=request.user,  # type: ignore[arg-type]
-                    process=form.cleaned_data["process"],
-                    user=user,
-                    side=form.cleaned_data["side"],
-                    show_name=form.cleaned_data["show_name"],
-                )
-            except services.CoCreationError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The participant is added."))
-                return redirect("core:cocreation_manage", gemeente=municipality.slug)
+            messages.success(request, _("The participant is added."))
+            return redirect("core:cocreation_manage", gemeente=municipality.slug)
     return _page(request, municipality, participant_form=form, status=400)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buurtbudget.accounts.forms import AccountEmailField
 from buurtbudget.areas.models import Area
 from buurtbudget.payments.amounts import AmountError, parse_euros
 from buurtbudget.schemes.models import ProcessModel, Scheme
@@ -66,7 +67,7 @@ class GroupForm(forms.Form):
 
 class MemberForm(forms.Form):
     group = forms.ModelChoiceField(label=_("Group"), queryset=ResidentsGroup.objects.none())
-    email = forms.EmailField(label=_("E-mail address of the member's account"))
+    email = AccountEmailField(label=_("E-mail address of the member's account"))
     role = forms.ChoiceField(label=_("Role in the group"), choices=MemberRole.choices)
 
     def __init__(self, *args: object, municipality: Municipality, **kwargs: object) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 
-from buurtbudget.accounts.models import User
 from buurtbudget.ledger import services as ledger
 from buurtbudget.ledger.models import AccountKind, LedgerAccount, Posting
 from buurtbudget.tenancy.models import Municipality
@@ -192,10 +191,6 @@ def public_budgets(*, group: ResidentsGroup) -> list[BudgetFigures]:
         .order_by("-year")
     )
     return figures_for(budgets)
-
-
-def user_by_email(email: str) -> User | None:
-    return User.objects.filter(email=email.strip().lower(), is_active=True).first()
 
 
 def voucher_account_of(sub_budget: SubBudget) -> LedgerAccount:

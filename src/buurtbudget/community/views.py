@@ -97,25 +97,18 @@ def register_group(request: HttpRequest, municipality: Municipality) -> HttpResp
 def add_member(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     form = MemberForm(request.POST, municipality=municipality, prefix="member")
     if form.is_valid():
-        user = selectors.user_by_email(form.cleaned_data["email"])
-        if user is None:
-            form.add_error(
-                "email",
-                _("There is no account with this e-mail address; ask the person to create one first."),
+        try:
+            services.add_member(
+                actor=request.user,  # type: ignore[arg-type]
+                group=form.cleaned_data["group"],
+                user=form.cleaned_data["email"],  # the account with that address (AccountEmailField)
+                role=form.cleaned_data["role"],
             )
+        except services.CommunityError as error:
+            form.add_error(None, str(error))
         else:
-            try:
-                services.add_member(
-                    actor=request.user,  # type: ignore[arg-type]
-                    group=form.cleaned_data["group"],
-                    user=user,
-                    role=form.cleaned_data["role"],
-                )
-            except services.CommunityError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The member is added."))
-                return redirect("core:community_overview", gemeente=municipality.slug)
+            messages.success(request, _("The member is added."))
+            return redirect("core:community_overview", gemeente=municipality.slug)
     return _overview(request, municipality, member_form=form, status=400)
 
 

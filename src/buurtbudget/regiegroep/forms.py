@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buurtbudget.accounts.forms import AccountEmailField
+
 from .models import Advice, Answer, MemberRole, Outcome
 from .rules import ChecklistItem
 
@@ -133,7 +135,7 @@ class MinutesForm(forms.Form):
 
 class AppointForm(forms.Form):
     scheme = forms.TypedChoiceField(label=_("Scheme"), coerce=int, choices=())
-    email = forms.EmailField(
+    email = AccountEmailField(
         label=_("E-mail address"), help_text=_("The person must already have an account on this site.")
     )
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)

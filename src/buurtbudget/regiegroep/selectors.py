@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from buurtbudget.accounts.models import Role, RoleAssignment, User
+from buurtbudget.accounts.models import Role, RoleAssignment
 from buurtbudget.areas.models import Area
 from buurtbudget.consultations.models import Consultation
 from buurtbudget.consultations.selectors import consultations_for
@@ -199,10 +199,6 @@ def initiatives_by_id(*, municipality: Municipality, ids: list[int]) -> list[Ini
 def members_by_id(*, group: SteeringGroup, ids: list[int]) -> list[Any]:
     """Users among the group's active members with these ids."""
     return [m.user for m in active_memberships(group=group) if m.user_id in set(ids)]
-
-
-def active_user_by_email(*, email: str) -> User | None:
-    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
 
 
 def assessment_of(*, member: Any, initiative: Initiative) -> Assessment | None:

@@ -438,12 +438,8 @@ def groups(request: HttpRequest, municipality: Municipality, access: Access) -> 
     form = AppointForm(request.POST or None, schemes=[(s.pk, s.name) for s in schemes])
     if request.method == "POST" and form.is_valid():
         scheme = next(s for s in schemes if s.pk == form.cleaned_data["scheme"])
-        person = selectors.active_user_by_email(email=form.cleaned_data["email"])
-        if person is None:
-            form.add_error(
-                "email", _("There is no account with this e-mail address. Ask the person to sign up first.")
-            )
-        elif _call(
+        person = form.cleaned_data["email"]  # the account with that address (AccountEmailField)
+        if _call(
             form,
             lambda: services.appoint_member(
                 actor=_me(request), scheme=scheme, user=person, role=form.cleaned_data["role"]
