@@ -189,7 +189,7 @@ def _cash_advance_account(voucher: Voucher) -> LedgerAccount:
     return ledger.account_for(
         municipality=voucher.municipality,
         kind=AccountKind.CASH_ADVANCE,
-        owner_key=f"{voucher.owner_key}:holder:{voucher.holder_id}",
+        owner_key=voucher_selectors.cash_advance_owner_key(voucher),
         name=f"Kasvoorschot voucher {voucher.display_code}",
         scheme=voucher.scheme,
     )

@@ -26,6 +26,12 @@ def voucher_account(voucher: Voucher) -> LedgerAccount:
     )
 
 
+def cash_advance_owner_key(voucher: Voucher) -> str:
+    """The owner_key of the ledger account for cash paid out in advance on this voucher to its holder
+    (kind cash_advance). The payments services book on it; `services.open_cash_advance_cents` reads it."""
+    return f"{voucher.owner_key}:holder:{voucher.holder_id}"
+
+
 def balance_cents(voucher: Voucher) -> int:
     account = LedgerAccount.objects.filter(kind=AccountKind.VOUCHER, owner_key=voucher.owner_key).first()
     return account.balance_cents if account is not None else 0

@@ -24,7 +24,7 @@ from buurtbudget.statemachine.services import TransitionNotAllowed, apply_transi
 
 from .codes import generate_code
 from .models import Voucher, VoucherStatus
-from .selectors import voucher_account
+from .selectors import cash_advance_owner_key, voucher_account
 
 S = VoucherStatus
 ISSUE = "voucher.issue"
@@ -191,7 +191,7 @@ def open_cash_advance_cents(voucher: Voucher) -> int:
         .filter(
             municipality_id=voucher.municipality_id,
             kind=AccountKind.CASH_ADVANCE,
-            owner_key=f"{voucher.owner_key}:holder:{voucher.holder_id}",
+            owner_key=cash_advance_owner_key(voucher),
         )
         .first()
     )
