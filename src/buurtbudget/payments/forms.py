@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtbudget.contrib.uploads import MAX_DOCUMENT_BYTES
 
-from .services import PaymentError, validate_amount, validate_iban
+from .services import ORGANISATION_NAME_MAX_LENGTH, PaymentError, validate_amount, validate_iban
 
 
 class _KeyedForm(forms.Form):
@@ -109,9 +109,9 @@ class StatementUploadForm(forms.Form):
 
 
 class PayingOrganisationForm(forms.Form):
-    """A new paying organisation; the service checks the name, IBAN (schwifty) and BIC again."""
+    """A new or edited paying organisation; the service checks the name, IBAN (schwifty) and BIC again."""
 
-    name = forms.CharField(label=_("Name"), max_length=70)
+    name = forms.CharField(label=_("Name"), max_length=ORGANISATION_NAME_MAX_LENGTH)
     iban = forms.CharField(
         label=_("IBAN"),
         max_length=42,

@@ -21,6 +21,7 @@ from typing import IO, Any
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -65,13 +66,11 @@ def validate_iban(value: str) -> str:
     """The compact IBAN, checked with schwifty including the national (BBAN) checks."""
     text = "".join((value or "").split()).upper()
     if not text:
-        raise PaymentError("Vul een IBAN in. / Enter an IBAN.")
+        raise PaymentError(_("Enter an IBAN."))
     try:
         return str(IBAN(text, validate_bban=True).compact)
     except SchwiftyException:
-        raise PaymentError(
-            "Dit IBAN klopt niet; controleer het nummer. / This IBAN is not valid; please check the number."
-        ) from None
+        raise PaymentError(_("This IBAN is not valid; please check the number.")) from None
 
 
 def validate_amount(value: str | Decimal | int) -> int:
@@ -205,35 +204,113 @@ def _book(**kwargs: Any) -> None:
 # ------------------------------------------------------------------------------------ paying organisations
 
 
-def create_paying_organisation(
-    *, actor: Any, municipality: Municipality, name: str, iban: str, bic: str = "", is_default: bool = False
-) -> PayingOrganisation:
-    name = _required_text(name, max_length=70, what_nl="een naam", what_en="a name")
+ORGANISATION_NAME_MAX_LENGTH: int = PayingOrganisation._meta.get_field("name").max_length  # type: ignore[assignment]
+ORGANISATION_FIELDS = ["name", "iban", "bic", "is_default"]
+
+
+def _checked_organisation(*, name: str, iban: str, bic: str) -> tuple[str, str, str]:
+    name = _required_text(name, max_length=ORGANISATION_NAME_MAX_LENGTH, what_nl="een naam", what_en="a name")
     compact = validate_iban(iban)
     bic = "".join((bic or "").split()).upper()
     if bic and len(bic) not in (8, 11):
-        raise PaymentError("Een BIC heeft 8 of 11 tekens. / A BIC has 8 or 11 characters.")
+        raise PaymentError(_("A BIC has 8 or 11 characters."))
+    return name, compact, bic
+
+
+def _organisation_conflict(
+    *, municipality: Municipality, name: str, is_default: bool, exclude_pk: int | None
+) -> PaymentError | None:
+    """Why (municipality, name, is_default) clashes with another paying organisation, or None."""
+    others = PayingOrganisation.objects.filter(municipality=municipality)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if is_default and others.filter(is_default=True).exists():
+        return PaymentError(_("There already is a default paying organisation."))
+    if others.filter(name=name).exists():
+        return PaymentError(_("A paying organisation with this name already exists."))
+    return None
+
+
+def _save_organisation(organisation: PayingOrganisation, *, exclude_pk: int | None) -> None:
+    """Save under a savepoint: a simultaneous add or edit that passed the same checks hits the database's
+    unique rules; that becomes the same refusal instead of a server error."""
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:
+        conflict = _organisation_conflict(
+            municipality=organisation.municipality,
+            name=organisation.name,
+            is_default=organisation.is_default,
+            exclude_pk=exclude_pk,
+        )
+        if conflict is None:
+            raise
+        raise conflict from None
+
+
+def create_paying_organisation(
+    *, actor: Any, municipality: Municipality, name: str, iban: str, bic: str = "", is_default: bool = False
+) -> PayingOrganisation:
+    name, compact, bic = _checked_organisation(name=name, iban=iban, bic=bic)
     with transaction.atomic(durable=True):
-        if (
-            is_default
-            and PayingOrganisation.objects.filter(municipality=municipality, is_default=True).exists()
-        ):
-            raise PaymentError(
-                "Er is al een standaard betaalorganisatie. / There already is a default paying organisation."
-            )
-        if PayingOrganisation.objects.filter(municipality=municipality, name=name).exists():
-            raise PaymentError("Deze naam bestaat al. / This name already exists.")
-        organisation = PayingOrganisation.objects.create(
+        conflict = _organisation_conflict(
+            municipality=municipality, name=name, is_default=is_default, exclude_pk=None
+        )
+        if conflict is not None:
+            raise conflict
+        organisation = PayingOrganisation(
             municipality=municipality, name=name, iban=compact, bic=bic, is_default=is_default
         )
+        _save_organisation(organisation, exclude_pk=None)
         audit.record(
             actor=actor,
             action="payments.organisation.create",
             municipality=municipality,
             obj=organisation,
-            after=audit.snapshot(organisation, ["name", "iban", "bic", "is_default"]),
+            after=audit.snapshot(organisation, ORGANISATION_FIELDS),
         )
         return organisation
+
+
+def update_paying_organisation(
+    *,
+    actor: Any,
+    organisation: PayingOrganisation,
+    name: str,
+    iban: str,
+    bic: str = "",
+    is_default: bool = False,
+) -> PayingOrganisation:
+    """Change the name, IBAN, BIC or default flag (at most one default per municipality, as on create).
+    The audit event holds the values before and after."""
+    name, compact, bic = _checked_organisation(name=name, iban=iban, bic=bic)
+    with transaction.atomic(durable=True):
+        locked = (
+            PayingOrganisation.objects.select_for_update()
+            .select_related("municipality")
+            .get(pk=organisation.pk)
+        )
+        conflict = _organisation_conflict(
+            municipality=locked.municipality, name=name, is_default=is_default, exclude_pk=locked.pk
+        )
+        if conflict is not None:
+            raise conflict
+        before = audit.snapshot(locked, ORGANISATION_FIELDS)
+        locked.name, locked.iban, locked.bic, locked.is_default = name, compact, bic, is_default
+        after = audit.snapshot(locked, ORGANISATION_FIELDS)
+        if after == before:
+            return locked
+        _save_organisation(locked, exclude_pk=locked.pk)
+        audit.record(
+            actor=actor,
+            action="payments.organisation.update",
+            municipality=locked.municipality,
+            obj=locked,
+            before=before,
+            after=after,
+        )
+        return locked
 
 
 def assign_voucher_payer(

@@ -6,6 +6,11 @@ from . import views
 
 urlpatterns = [
     path("betaalorganisaties/", views.paying_organisations, name="payments_organisations"),
+    path(
+        "betaalorganisaties/<int:pk>/wijzigen/",
+        views.paying_organisation_edit,
+        name="payments_organisation_edit",
+    ),
     path("betalingen/", views.payer_queue, name="payments_queue"),
     path("betalingen/<int:pk>/goedkeuren/", views.approve, name="payments_approve"),
     path("betalingen/<int:pk>/afwijzen/", views.reject, name="payments_reject"),

@@ -444,3 +444,38 @@ def paying_organisations(request: HttpRequest, municipality: Municipality) -> Ht
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@municipality_permission_required("tenancy.manage")
+def paying_organisation_edit(request: HttpRequest, municipality: Municipality, pk: int) -> HttpResponse:
+    """Budget managers change a paying organisation's name, IBAN, BIC or default flag (post/redirect/get)."""
+    organisation = get_object_or_404(PayingOrganisation, pk=pk, municipality=municipality)
+    initial = {
+        "name": organisation.name,
+        "iban": organisation.iban,
+        "bic": organisation.bic,
+        "is_default": organisation.is_default,
+    }
+    form = PayingOrganisationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            updated = services.update_paying_organisation(
+                actor=request.user,
+                organisation=organisation,
+                name=data["name"],
+                iban=data["iban"],
+                bic=data["bic"],
+                is_default=data["is_default"],
+            )
+        except services.PaymentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s has been saved.") % {"name": updated.name})
+            return redirect("core:payments_organisations", gemeente=municipality.slug)
+    return render(
+        request,
+        "payments/organisation_edit.html",
+        {"municipality": municipality, "organisation": organisation, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
