@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import translation
 
 from buurtbudget.audit.models import AuditEvent
 from buurtbudget.ledger import services as ledger
@@ -103,6 +104,17 @@ def test_insufficient_funds_books_nothing(gemeente, source, target):
     assert JournalEntry.objects.count() == 1 and AuditEvent.objects.count() == events
 
 
+def test_a_refused_booking_is_explained_in_the_reader_s_language_only(gemeente, source, target):
+    payable = account(gemeente)
+    book(gemeente, [(source, -500), (target, 500)])
+    with pytest.raises(ledger.InsufficientFunds) as dutch:
+        book(gemeente, [(target, -501), (payable, 501)])
+    with translation.override("en"), pytest.raises(ledger.InsufficientFunds) as english:
+        book(gemeente, [(target, -501), (payable, 501)])
+    assert str(dutch.value) == f"Er is niet genoeg geld op {target}: saldo € 5,00, nodig € 5,01."
+    assert str(english.value) == f"Not enough money in {target}: balance € 5,00, needed € 5,01."
+
+
 def test_insufficient_funds_inside_callers_transaction_rolls_back_only_the_booking(gemeente, source, target):
     with transaction.atomic():
         book_ok = ledger.book(
@@ -152,7 +164,7 @@ def test_balances_equal_sums_of_postings_and_verify_command(gemeente, source, ta
         book(gemeente, [(source, -n * 100), (target, n * 100)])
     assert verify_balances() == []
     call_command("ledger", "verify")
-    assert "no differences" in capsys.readouterr().out
+    assert "Grootboek klopt" in capsys.readouterr().out  # Dutch, the site's language
     # Tamper with the cache (bypassing the services): verify reports it and fails.
     LedgerAccount.objects.filter(pk=target.pk).update(balance_cents=1)
     [difference] = verify_balances(municipality=gemeente)

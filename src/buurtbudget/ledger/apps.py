@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerConfig(AppConfig):
     name = "buurtbudget.ledger"
-    verbose_name = "Grootboek / Ledger"
+    verbose_name = _("Ledger")

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, Case, F, Value, When
+from django.utils.translation import gettext as _
 
 from buurtbudget.audit import services as audit
 from buurtbudget.tenancy.models import Municipality
@@ -33,7 +34,7 @@ from .models import AccountKind, JournalEntry, LedgerAccount, Posting
 
 
 class LedgerError(Exception):
-    """A booking is refused; the message is for people (Dutch / English). Nothing was booked."""
+    """A booking is refused; the message is for people (in the active language). Nothing was booked."""
 
 
 class UnbalancedEntry(LedgerError):
@@ -103,38 +104,29 @@ def _validate(
     *, municipality: Municipality, postings: Sequence[tuple[LedgerAccount, int]], idempotency_key: str
 ) -> None:
     if not idempotency_key.strip():
-        raise LedgerError("Een boeking heeft een sleutel nodig. / A booking needs an idempotency key.")
+        raise LedgerError(_("A booking needs an idempotency key."))
     if len(postings) < 2:
-        raise UnbalancedEntry(
-            "Een boeking heeft minstens twee regels. / An entry needs at least two postings."
-        )
+        raise UnbalancedEntry(_("An entry needs at least two postings."))
     for account, amount in postings:
         if type(amount) is not int:  # also refuses bool, float and Decimal
             raise UnbalancedEntry(
-                f"Bedragen zijn hele centen. / Amounts must be whole cents (int), got {amount!r}."
+                _("Amounts must be whole cents (int), got %(amount)s.") % {"amount": repr(amount)}
             )
         if amount == 0:
-            raise UnbalancedEntry("Een boekingsregel van 0 kan niet. / A posting cannot be zero.")
+            raise UnbalancedEntry(_("A posting cannot be zero."))
         if account.pk is None or account.municipality_id != municipality.pk:
-            raise LedgerError(
-                "Alle rekeningen moeten van dezelfde gemeente zijn. / "
-                "All accounts must belong to the entry's municipality."
-            )
+            raise LedgerError(_("All accounts must belong to the entry's municipality."))
     total = sum(amount for _account, amount in postings)
     if total != 0:
         raise UnbalancedEntry(
-            f"De boeking is niet in evenwicht (verschil {format_cents(total)}). / "
-            f"The entry does not balance (off by {format_cents(total)})."
+            _("The entry does not balance (off by %(difference)s).") % {"difference": format_cents(total)}
         )
 
 
 def _existing(idempotency_key: str, digest: str) -> JournalEntry | None:
     entry = JournalEntry.objects.filter(idempotency_key=idempotency_key).first()
     if entry is not None and entry.payload_hash != digest:
-        raise IdempotencyConflict(
-            "Deze sleutel is al gebruikt voor een andere boeking. / "
-            "This idempotency key was already used for a different booking."
-        )
+        raise IdempotencyConflict(_("This idempotency key was already used for a different booking."))
     return entry
 
 
@@ -180,8 +172,8 @@ def book(
                 shortfall = -(account.balance_cents + delta)
                 have, need = format_cents(account.balance_cents), format_cents(-delta)
                 raise InsufficientFunds(
-                    f"Er is niet genoeg geld op {account}: saldo {have}, nodig {need}. / "
-                    f"Not enough money in {account}: balance {have}, needed {need}.",
+                    _("Not enough money in %(account)s: balance %(balance)s, needed %(needed)s.")
+                    % {"account": account, "balance": have, "needed": need},
                     account=account,
                     shortfall_cents=shortfall,
                 )
@@ -256,17 +248,15 @@ def reverse(*, entry: JournalEntry, actor: Any, reason: str, idempotency_key: st
     """Undo `entry` with a new entry of the same kind and opposite postings (inside the caller's transaction
     if one is open). An entry is reversed at most once; a reversal is itself never reversed."""
     if not reason.strip():
-        raise LedgerError("Geef een reden op. / A reason is required.")
+        raise LedgerError(_("A reason is required."))
     if entry.reverses_id is not None:
-        raise LedgerError(
-            "Een terugboeking draai je niet terug; boek opnieuw. / A reversal cannot be reversed; book anew."
-        )
+        raise LedgerError(_("A reversal cannot be reversed; book anew."))
     with transaction.atomic():
         done = JournalEntry.objects.filter(reverses=entry).first()
         if done is not None:
             if done.idempotency_key == idempotency_key:
                 return done
-            raise AlreadyReversed("Deze boeking is al teruggeboekt. / This entry was already reversed.")
+            raise AlreadyReversed(_("This entry was already reversed."))
         postings = [(p.account, -p.amount_cents) for p in entry.postings.select_related("account")]
         return book(
             municipality=entry.municipality,

@@ -7,6 +7,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from buurtbudget.ledger.selectors import unbalanced_entries, verify_balances
 from buurtbudget.ledger.services import format_cents
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         if slug:
             municipality = Municipality.objects.filter(slug=slug).first()
             if municipality is None:
-                raise CommandError(f"Onbekende gemeente / unknown municipality: {slug}")
+                raise CommandError(_("Unknown municipality: %(slug)s") % {"slug": slug})
         started = time.perf_counter()
         differences = verify_balances(municipality=municipality)
         unbalanced = unbalanced_entries(municipality=municipality)
@@ -45,10 +46,10 @@ class Command(BaseCommand):
             self.stdout.write(f"entry {entry_id}: postings do not sum to 0 or fewer than 2")
         if differences or unbalanced:
             raise CommandError(
-                f"{len(differences)} saldo('s) wijken af, {len(unbalanced)} boeking(en) niet in evenwicht / "
-                f"{len(differences)} balance(s) differ, {len(unbalanced)} entr(y/ies) unbalanced",
+                _("%(differences)d balance(s) differ, %(unbalanced)d entr(y/ies) unbalanced")
+                % {"differences": len(differences), "unbalanced": len(unbalanced)},
                 returncode=1,
             )
         self.stdout.write(
-            self.style.SUCCESS(f"Grootboek klopt / ledger verified ({elapsed:.2f}s): no differences")
+            self.style.SUCCESS(_("Ledger verified (%(seconds).2fs): no differences") % {"seconds": elapsed})
         )
