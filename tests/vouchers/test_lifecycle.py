@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from buurtbudget.ledger import services as ledger
 from buurtbudget.ledger.models import AccountKind
@@ -175,8 +175,16 @@ def test_close_is_refused_while_a_cash_advance_is_open_and_rest_returns_after_se
     voucher = _move(voucher, [(voucher_account(voucher), -100_000), (advance, 100_000)])
     assert voucher.status == S.FULLY_REDEEMED
     before = (AuditEvent.objects.count(), JournalEntry.objects.count())
-    with pytest.raises(vouchers.VoucherError, match="kasvoorschot.*cash advance"):
+    with pytest.raises(vouchers.VoucherError) as dutch:
         vouchers.close_voucher(voucher=voucher, actor=None)
+    assert str(dutch.value) == (
+        "Deze voucher heeft nog een kasvoorschot dat niet is verantwoord. Verantwoord het eerst."
+    )
+    with translation.override("en"), pytest.raises(vouchers.VoucherError) as english:
+        vouchers.close_voucher(voucher=voucher, actor=None)
+    assert str(english.value) == (
+        "This voucher still has a cash advance that has not been accounted for. Account for it first."
+    )
     voucher.refresh_from_db()
     assert voucher.status == S.FULLY_REDEEMED
     assert (AuditEvent.objects.count(), JournalEntry.objects.count()) == before

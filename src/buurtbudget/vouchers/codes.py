@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import secrets
 
+from django.utils.translation import gettext as _
+
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 MODULUS = len(ALPHABET)  # 31, a prime
 DATA_LENGTH = 12
@@ -20,7 +22,7 @@ assert MODULUS == 31
 
 
 class InvalidVoucherCode(ValueError):
-    """The typed code is not a voucher code; the message says why (Dutch / English)."""
+    """The typed code is not a voucher code; the message says why (in the active language)."""
 
 
 def check_character(data: str) -> str:
@@ -32,7 +34,7 @@ def check_character(data: str) -> str:
 
 def generate_code() -> str:
     """A new random code (without separators), from the operating system's secure random source."""
-    data = "".join(secrets.choice(ALPHABET) for _ in range(DATA_LENGTH))
+    data = "".join(secrets.choice(ALPHABET) for _position in range(DATA_LENGTH))
     return data + check_character(data)
 
 
@@ -46,20 +48,15 @@ def normalise_code(text: str) -> str:
     """Accept lowercase, spaces and dashes; return the bare 13-character code or raise InvalidVoucherCode."""
     code = "".join(text.split()).replace("-", "").upper()
     if len(code) != CODE_LENGTH:
-        raise InvalidVoucherCode(
-            f"Een vouchercode heeft {CODE_LENGTH} tekens. / A voucher code has {CODE_LENGTH} characters."
-        )
+        raise InvalidVoucherCode(_("A voucher code has %(length)d characters.") % {"length": CODE_LENGTH})
     wrong = sorted({c for c in code if c not in _VALUE})
     if wrong:
         chars = " ".join(wrong)
         raise InvalidVoucherCode(
-            f"Deze tekens komen niet voor in een vouchercode: {chars}. / "
-            f"These characters do not occur in a voucher code: {chars}."
+            _("These characters do not occur in a voucher code: %(chars)s.") % {"chars": chars}
         )
     if not is_valid(code):
-        raise InvalidVoucherCode(
-            "Deze code klopt niet; controleer de tekens. / This code is not valid; please check the characters."
-        )
+        raise InvalidVoucherCode(_("This code is not valid; please check the characters."))
     return code
 
 

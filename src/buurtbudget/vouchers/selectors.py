@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from buurtbudget.ledger import services as ledger
 from buurtbudget.ledger.models import AccountKind, LedgerAccount, Posting
@@ -55,11 +57,11 @@ def is_expired(voucher: Voucher, today: dt.date | None = None) -> bool:
 
 
 def spendable_problem(voucher: Voucher) -> str | None:
-    """None when money may still be spent from the voucher, else why not (Dutch / English)."""
+    """None when money may still be spent from the voucher, else why not (in the active language)."""
     if voucher.status not in (VoucherStatus.ISSUED, VoucherStatus.PARTLY_REDEEMED):
-        return "Deze voucher kan niet meer worden gebruikt. / This voucher can no longer be used."
+        return _("This voucher can no longer be used.")
     if is_expired(voucher):
-        return "Deze voucher is verlopen. / This voucher has expired."
+        return _("This voucher has expired.")
     return None
 
 
@@ -78,11 +80,11 @@ class PublicSummary:
 
 
 STATE_LABELS = {
-    "valid": "Geldig / Valid",
-    "expired": "Verlopen / Expired",
-    "cancelled": "Ingetrokken / Cancelled",
-    "used": "Volledig gebruikt / Fully used",
-    "closed": "Afgesloten / Closed",
+    "valid": gettext_lazy("Valid"),
+    "expired": gettext_lazy("Expired"),
+    "cancelled": gettext_lazy("Cancelled"),
+    "used": gettext_lazy("Fully used"),
+    "closed": gettext_lazy("Closed"),
 }
 
 
@@ -100,7 +102,7 @@ def public_summary(voucher: Voucher) -> PublicSummary:
     return PublicSummary(
         display_code=voucher.display_code,
         state=state,
-        state_label=STATE_LABELS[state],
+        state_label=str(STATE_LABELS[state]),
         amount_cents=voucher.amount_cents,
         remaining_cents=balance_cents(voucher),
         valid_until=voucher.valid_until,

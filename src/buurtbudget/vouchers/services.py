@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from buurtbudget.ledger import services as ledger
 from buurtbudget.schemes import services as schemes
@@ -33,7 +34,7 @@ CLOSE = "voucher.close"
 
 def _expired_guard(voucher: Voucher, actor: Any) -> str | None:
     if voucher.valid_until >= timezone.localdate():
-        return "Deze voucher is nog geldig. / This voucher is still valid."
+        return _("This voucher is still valid.")
     return None
 
 
@@ -85,17 +86,17 @@ def issue_voucher(
     refused). Fails with InsufficientFunds when the scheme lacks the money, with VoucherError on bad input.
     """
     if type(amount_cents) is not int or amount_cents <= 0:
-        raise VoucherError("Het bedrag moet positief zijn. / The amount must be positive.")
+        raise VoucherError(_("The amount must be positive."))
     low, high = int(scheme.rule("voucher_min_cents")), int(scheme.rule("voucher_max_cents"))
     if not low <= amount_cents <= high:
         raise VoucherError(
-            f"Een voucher is tussen {ledger.format_cents(low)} en {ledger.format_cents(high)}. / "
-            f"A voucher must be between {ledger.format_cents(low)} and {ledger.format_cents(high)}."
+            _("A voucher must be between %(low)s and %(high)s.")
+            % {"low": ledger.format_cents(low), "high": ledger.format_cents(high)}
         )
     if valid_until < timezone.localdate():
-        raise VoucherError("De geldigheid ligt in het verleden. / The validity date is in the past.")
+        raise VoucherError(_("The validity date is in the past."))
     if scheme.is_closed:
-        raise VoucherError("Deze regeling is gesloten. / This scheme is closed.")
+        raise VoucherError(_("This scheme is closed."))
     with transaction.atomic(durable=True):
         existing = Voucher.objects.filter(issue_key=idempotency_key).first()
         if existing is not None:
@@ -142,9 +143,7 @@ def issue_voucher(
 
 def _same_request(voucher: Voucher, *, scheme: Scheme, holder: Any, amount_cents: int) -> Voucher:
     if (voucher.scheme_id, voucher.holder_id, voucher.amount_cents) != (scheme.pk, holder.pk, amount_cents):
-        raise ledger.IdempotencyConflict(
-            "Deze sleutel is al gebruikt voor een andere voucher. / This key was already used for another voucher."
-        )
+        raise ledger.IdempotencyConflict(_("This key was already used for another voucher."))
     return voucher
 
 
@@ -205,14 +204,15 @@ def close_voucher(*, voucher: Voucher, actor: Any) -> Voucher:
     with transaction.atomic(durable=True):
         if open_cash_advance_cents(voucher) > 0:
             raise VoucherError(
-                "Deze voucher heeft nog een kasvoorschot dat niet is verantwoord. Verantwoord het eerst. / "
-                "This voucher still has a cash advance that has not been accounted for. Account for it first."
+                _(
+                    "This voucher still has a cash advance that has not been accounted for. Account for it first."
+                )
             )
         closed = apply_transition(machine=VOUCHER_MACHINE, instance=voucher, name="close", actor=actor)
         account = voucher_account(closed)
         locked = type(account).objects.select_for_update().get(pk=account.pk)
         if locked.balance_cents < 0:  # pragma: no cover - the database forbids it
-            raise TransitionNotAllowed("Negatief vouchersaldo. / Negative voucher balance.")
+            raise TransitionNotAllowed(_("Negative voucher balance."))
         if locked.balance_cents > 0:
             scheme = Scheme.objects.get(pk=closed.scheme_id)
             schemes.return_to_scheme_or_source(

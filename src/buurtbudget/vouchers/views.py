@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from . import ratelimit, selectors
@@ -21,10 +22,7 @@ STAFF_PERMISSIONS = ("schemes.manage", "payments.approve")
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: is this voucher valid, for how much, and what is left. No personal data. Rate limited per IP."""
     if not ratelimit.count_lookup(request):
-        message = (
-            "Te veel controles vanaf dit adres. Probeer het over tien minuten opnieuw. / "
-            "Too many lookups from this address. Try again in ten minutes."
-        )
+        message = _("Too many lookups from this address. Try again in ten minutes.")
         return render(request, "vouchers/verify.html", {"error": message, "code": code}, status=429)
     try:
         normalised = normalise_code(code)
@@ -32,7 +30,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "vouchers/verify.html", {"error": str(error), "code": code}, status=404)
     voucher = selectors.by_code(normalised)
     if voucher is None:
-        message = "Deze voucher bestaat niet. / This voucher does not exist."
+        message = _("This voucher does not exist.")
         return render(request, "vouchers/verify.html", {"error": message, "code": code}, status=404)
     return render(request, "vouchers/verify.html", {"summary": selectors.public_summary(voucher)})
 
