@@ -89,6 +89,17 @@ def test_bad_input_shows_message_and_creates_nothing(client, world, overrides, m
     assert PaymentRequest.objects.count() == 0
 
 
+def test_the_holder_reads_a_refusal_in_their_own_language_only(client, world, settings):
+    voucher, _ = world
+    client.force_login(voucher.holder)
+    dutch = client.post(_form_url(voucher), _post_data(amount="1,005")).content.decode()
+    assert "Gebruik hoogstens 2 cijfers achter de komma." in dutch and "Use at most 2 decimals" not in dutch
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.post(_form_url(voucher), _post_data(amount="1,005")).content.decode()
+    assert "Use at most 2 decimals." in english and "Gebruik hoogstens" not in english
+    assert PaymentRequest.objects.count() == 0
+
+
 def test_disguised_upload_is_refused(client, world):
     voucher, _ = world
     client.force_login(voucher.holder)

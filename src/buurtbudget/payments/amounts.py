@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 
 class AmountError(ValueError):
-    """The amount is refused; the message is for people (Dutch / English)."""
+    """The amount is refused; the message is for people (in the active language)."""
 
 
 def parse_euros(value: str | Decimal | int) -> int:
     """'12,50' / '12.50' / Decimal('12.5') -> 1250. Refuses floats, negatives, zero and > 2 decimals."""
     if isinstance(value, float | bool):
-        raise AmountError("Bedrag als tekst of Decimal. / Amount must be text or Decimal.")
+        raise AmountError(_("Amount must be text or Decimal."))
     if isinstance(value, int):
         value = Decimal(value)
     if isinstance(value, str):
@@ -28,18 +30,18 @@ def parse_euros(value: str | Decimal | int) -> int:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise AmountError("Vul een bedrag in, zoals 12,50. / Enter an amount, like 12.50.") from None
+            raise AmountError(_("Enter an amount, like 12.50.")) from None
     if not value.is_finite():
-        raise AmountError("Vul een bedrag in, zoals 12,50. / Enter an amount, like 12.50.")
+        raise AmountError(_("Enter an amount, like 12.50."))
     if value < 0:
-        raise AmountError("Een bedrag kan niet negatief zijn. / An amount cannot be negative.")
+        raise AmountError(_("An amount cannot be negative."))
     cents = value * 100
     if cents != cents.to_integral_value():
-        raise AmountError("Gebruik hoogstens 2 cijfers achter de komma. / Use at most 2 decimals.")
+        raise AmountError(_("Use at most 2 decimals."))
     if cents == 0:
-        raise AmountError("Het bedrag moet meer dan € 0,00 zijn. / The amount must be more than € 0.00.")
+        raise AmountError(_("The amount must be more than € 0.00."))
     if cents > 10**11:
-        raise AmountError("Dit bedrag is te hoog. / This amount is too high.")
+        raise AmountError(_("This amount is too high."))
     return int(cents)
 
 

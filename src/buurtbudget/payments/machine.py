@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from buurtbudget.statemachine.machine import StateMachine, transition
 
 from .models import PaymentKind, PaymentRequest, PaymentStatus
@@ -17,13 +19,13 @@ S = PaymentStatus
 
 def _invoice_only(instance: Any, actor: Any) -> str | None:
     if instance.kind != PaymentKind.INVOICE:
-        return "Alleen facturen gaan via de bank. / Only invoices go through the bank."
+        return _("Only invoices go through the bank.")
     return None
 
 
 def _cash_only(instance: Any, actor: Any) -> str | None:
     if instance.kind != PaymentKind.CASH:
-        return "Dit geldt alleen voor contante opnames. / This applies to cash withdrawals only."
+        return _("This applies to cash withdrawals only.")
     return None
 
 

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -56,7 +57,7 @@ USABLE_VOUCHER_STATES = frozenset({VoucherStatus.ISSUED, VoucherStatus.PARTLY_RE
 
 
 class PaymentError(Exception):
-    """Refused; str(error) is a message for people (Dutch / English). Nothing was changed."""
+    """Refused; str(error) is a message for people (in the active language). Nothing was changed."""
 
 
 # ---------------------------------------------------------------------------------------------- validation
@@ -80,21 +81,36 @@ def validate_amount(value: str | Decimal | int) -> int:
         raise PaymentError(str(error)) from None
 
 
-def _required_text(value: str, *, max_length: int, what_nl: str, what_en: str) -> str:
+# Per text field: (message when empty, message when too long); translated when raised.
+_TEXT_MESSAGES = {
+    "name": (
+        gettext_noop("Enter a name."),
+        gettext_noop("The name is too long (at most %(max)d characters)."),
+    ),
+    "payee_name": (
+        gettext_noop("Enter the payee's name."),
+        gettext_noop("The payee's name is too long (at most %(max)d characters)."),
+    ),
+    "description": (
+        gettext_noop("Enter a description."),
+        gettext_noop("The description is too long (at most %(max)d characters)."),
+    ),
+}
+
+
+def _required_text(value: str, *, max_length: int, field: str) -> str:
+    empty, too_long = _TEXT_MESSAGES[field]
     text = " ".join((value or "").split())
     if not text:
-        raise PaymentError(f"Vul {what_nl} in. / Enter {what_en}.")
+        raise PaymentError(_(empty))
     if len(text) > max_length:
-        raise PaymentError(
-            f"{what_nl.capitalize()} is te lang (maximaal {max_length} tekens). / "
-            f"{what_en.capitalize()} is too long (at most {max_length} characters)."
-        )
+        raise PaymentError(_(too_long) % {"max": max_length})
     return text
 
 
 def _checked_document(document: Any) -> tuple[ContentFile[bytes], str]:
     if document is None:
-        raise PaymentError("Voeg de factuur of bon toe. / Attach the invoice or receipt.")
+        raise PaymentError(_("Attach the invoice or receipt."))
     stream: IO[bytes] = document
     try:
         checked = check_document(stream, size=getattr(document, "size", None))
@@ -106,7 +122,7 @@ def _checked_document(document: Any) -> tuple[ContentFile[bytes], str]:
 
 
 def _voucher_for_holder(*, actor: Any, voucher_code: str) -> Voucher:
-    unknown = PaymentError("Deze vouchercode kennen we niet. / We do not know this voucher code.")
+    unknown = PaymentError(_("We do not know this voucher code."))
     try:
         code = normalise_code(voucher_code)
     except InvalidVoucherCode:
@@ -122,32 +138,33 @@ def _voucher_for_holder(*, actor: Any, voucher_code: str) -> Voucher:
 def _check_usable(voucher: Voucher) -> None:
     if voucher.status == VoucherStatus.EXPIRED or voucher.valid_until < timezone.localdate():
         raise PaymentError(
-            "Deze voucher is verlopen op {d}. / This voucher expired on {d}.".format(
-                d=voucher.valid_until.strftime("%d-%m-%Y")
-            )
+            _("This voucher expired on %(date)s.") % {"date": voucher.valid_until.strftime("%d-%m-%Y")}
         )
     if voucher.status not in USABLE_VOUCHER_STATES:
         raise PaymentError(
-            f"Met deze voucher kan niet meer betaald worden (status: {voucher.get_status_display()}). / "
-            f"This voucher can no longer be used (status: {voucher.get_status_display()})."
+            _("This voucher can no longer be used for payments (status: %(status)s).")
+            % {"status": voucher.get_status_display()}
         )
 
 
 def _check_balance(voucher: Voucher, amount_cents: int) -> None:
     balance = selectors.voucher_balance_cents(voucher)
     if amount_cents > balance:
-        raise PaymentError(
-            f"Het bedrag ({format_euros(amount_cents)}) is hoger dan het saldo van de voucher ({format_euros(balance)}). / "
-            f"The amount ({format_euros(amount_cents)}) is more than the voucher's balance ({format_euros(balance)})."
-        )
+        raise _more_than_balance(amount_cents, balance)
+
+
+def _more_than_balance(amount_cents: int, balance_cents: int) -> PaymentError:
+    return PaymentError(
+        _("The amount (%(amount)s) is more than the voucher's balance (%(balance)s).")
+        % {"amount": format_euros(amount_cents), "balance": format_euros(balance_cents)}
+    )
 
 
 def _payer_of(voucher: Voucher) -> PayingOrganisation:
     organisation = selectors.voucher_payer(voucher)
     if organisation is None:
         raise PaymentError(
-            "Er is nog geen betaalorganisatie voor deze voucher; neem contact op met de gemeente. / "
-            "No paying organisation has been set for this voucher yet; please contact the municipality."
+            _("No paying organisation has been set for this voucher yet; please contact the municipality.")
         )
     return organisation
 
@@ -155,16 +172,14 @@ def _payer_of(voucher: Voucher) -> PayingOrganisation:
 def _existing_request(*, idempotency_key: str, actor: Any) -> PaymentRequest | None:
     existing = PaymentRequest.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None and existing.requested_by_id != getattr(actor, "pk", None):
-        raise PaymentError("Dit verzoek is al gebruikt. / This request was already used.")
+        raise PaymentError(_("This request was already used."))
     return existing
 
 
 def _key(idempotency_key: str) -> str:
     key = (idempotency_key or "").strip()
     if not key or len(key) > 200:
-        raise PaymentError(
-            "Het formulier is verlopen; probeer het opnieuw. / The form expired; please try again."
-        )
+        raise PaymentError(_("The form expired; please try again."))
     return key
 
 
@@ -209,7 +224,7 @@ ORGANISATION_FIELDS = ["name", "iban", "bic", "is_default"]
 
 
 def _checked_organisation(*, name: str, iban: str, bic: str) -> tuple[str, str, str]:
-    name = _required_text(name, max_length=ORGANISATION_NAME_MAX_LENGTH, what_nl="een naam", what_en="a name")
+    name = _required_text(name, max_length=ORGANISATION_NAME_MAX_LENGTH, field="name")
     compact = validate_iban(iban)
     bic = "".join((bic or "").split()).upper()
     if bic and len(bic) not in (8, 11):
@@ -317,10 +332,7 @@ def assign_voucher_payer(
     *, actor: Any, voucher: Voucher, paying_organisation: PayingOrganisation
 ) -> VoucherPayer:
     if paying_organisation.municipality_id != voucher.municipality_id:
-        raise PaymentError(
-            "De betaalorganisatie hoort bij een andere gemeente. / "
-            "The paying organisation belongs to another municipality."
-        )
+        raise PaymentError(_("The paying organisation belongs to another municipality."))
     with transaction.atomic(durable=True):
         link, _created = VoucherPayer.objects.update_or_create(
             voucher=voucher, defaults={"paying_organisation": paying_organisation}
@@ -355,12 +367,10 @@ def request_payment(
     if existing is not None:
         return existing
     voucher = _voucher_for_holder(actor=actor, voucher_code=voucher_code)
-    name = _required_text(
-        payee_name, max_length=70, what_nl="de naam van de ontvanger", what_en="the payee's name"
-    )
+    name = _required_text(payee_name, max_length=70, field="payee_name")
     iban = validate_iban(payee_iban)
     amount_cents = validate_amount(amount)
-    text = _required_text(description, max_length=140, what_nl="een omschrijving", what_en="a description")
+    text = _required_text(description, max_length=140, field="description")
     content, content_type = _checked_document(document)
     _check_balance(voucher, amount_cents)
     organisation = _payer_of(voucher)
@@ -392,11 +402,9 @@ def withdraw_cash(
     cap = int(voucher.scheme.rule("cash_withdrawal_cap_cents") or 0)
     if amount_cents > cap:
         raise PaymentError(
-            "U kunt per keer hoogstens {c} contant opnemen. / You can withdraw at most {c} in cash at a time.".format(
-                c=format_euros(cap)
-            )
+            _("You can withdraw at most %(cap)s in cash at a time.") % {"cap": format_euros(cap)}
         )
-    text = _required_text(description, max_length=140, what_nl="een omschrijving", what_en="a description")
+    text = _required_text(description, max_length=140, field="description")
     _check_balance(voucher, amount_cents)
     organisation = _payer_of(voucher)
     holder = voucher.holder
@@ -489,9 +497,7 @@ def approve_payment(*, actor: Any, payment_request: PaymentRequest) -> PaymentRe
             .get(pk=payment.voucher_id)
         )
         if voucher.status not in USABLE_VOUCHER_STATES:
-            raise PaymentError(
-                "Met deze voucher kan niet meer betaald worden. / This voucher can no longer be used."
-            )
+            raise PaymentError(_("This voucher can no longer be used for payments."))
         if payment.kind == PaymentKind.CASH:
             target = _cash_advance_account(voucher)
         else:
@@ -506,10 +512,7 @@ def approve_payment(*, actor: Any, payment_request: PaymentRequest) -> PaymentRe
                 actor=actor,
             )
         except ledger.InsufficientFunds:
-            raise PaymentError(
-                f"Het bedrag ({format_euros(payment.amount_cents)}) is hoger dan het saldo van de voucher ({format_euros(selectors.voucher_balance_cents(voucher))}). / "
-                f"The amount ({format_euros(payment.amount_cents)}) is more than the voucher's balance ({format_euros(selectors.voucher_balance_cents(voucher))})."
-            ) from None
+            raise _more_than_balance(payment.amount_cents, selectors.voucher_balance_cents(voucher)) from None
         except ledger.LedgerError as error:
             raise PaymentError(str(error)) from error
         voucher_services.record_redemption(voucher=voucher, actor=actor)
@@ -523,7 +526,7 @@ def approve_payment(*, actor: Any, payment_request: PaymentRequest) -> PaymentRe
 def reject_payment(*, actor: Any, payment_request: PaymentRequest, reason: str) -> PaymentRequest:
     reason = " ".join((reason or "").split())
     if not reason:
-        raise PaymentError("Geef een reden op. / A reason is required.")
+        raise PaymentError(_("A reason is required."))
     with transaction.atomic(durable=True):
         payment = _transition(payment_request, "reject", actor, reason=reason)
         payment.rejection_reason = reason[:1000]
@@ -545,13 +548,12 @@ def settle_cash(
 ) -> PaymentRequest:
     """Account for a cash advance with receipts: spent → paid out, the rest back to the voucher."""
     if not _may_handle_cash(actor, payment_request):
-        raise PaymentError("U mag dit niet doen. / You are not allowed to do this.")
+        raise PaymentError(_("You are not allowed to do this."))
     spent_cents = 0 if str(spent).strip() in {"0", "0,00", "0.00"} else validate_amount(spent)
     if spent_cents > payment_request.amount_cents:
         raise PaymentError(
-            "U kunt niet meer verantwoorden dan u opnam ({a}). / You cannot account for more than you withdrew ({a}).".format(
-                a=format_euros(payment_request.amount_cents)
-            )
+            _("You cannot account for more than you withdrew (%(amount)s).")
+            % {"amount": format_euros(payment_request.amount_cents)}
         )
     content, content_type = _checked_document(receipts) if spent_cents else (None, "")
     with transaction.atomic(durable=True):
@@ -592,7 +594,7 @@ def settle_cash(
 def return_cash(*, actor: Any, payment_request: PaymentRequest) -> PaymentRequest:
     """The whole advance came back: cash advance → voucher."""
     if actor is None or not actor.has_perm("payments.approve", payment_request):
-        raise PaymentError("U mag dit niet doen. / You are not allowed to do this.")
+        raise PaymentError(_("You are not allowed to do this."))
     with transaction.atomic(durable=True):
         payment = _transition(payment_request, "return_cash", actor)
         voucher = Voucher.objects.select_related("municipality", "scheme").get(pk=payment.voucher_id)
@@ -623,7 +625,7 @@ def export_sepa(
     """All approved, not yet exported invoices of the organisation → one pain.001 batch; books payable →
     bank in transit. With nothing new to export it creates nothing and returns None."""
     if actor is None or not actor.has_perm("payments.export", paying_organisation):
-        raise PaymentError("U mag dit niet doen. / You are not allowed to do this.")
+        raise PaymentError(_("You are not allowed to do this."))
     with transaction.atomic(durable=True):
         # One export per organisation at a time; a second one waits and then finds nothing left.
         organisation = PayingOrganisation.objects.select_for_update().get(pk=paying_organisation.pk)
@@ -705,7 +707,7 @@ def import_statement(
     currency match an exported request books bank in transit → paid out and marks it paid; the other lines
     are kept as unknown or mismatch for a person. The same file imports once: (import, created)."""
     if actor is None or not actor.has_perm("payments.export", paying_organisation):
-        raise PaymentError("U mag dit niet doen. / You are not allowed to do this.")
+        raise PaymentError(_("You are not allowed to do this."))
     digest = hashlib.sha256(content).hexdigest()
     existing = StatementImport.objects.filter(content_hash=digest).first()
     if existing is not None:
@@ -716,7 +718,7 @@ def import_statement(
         raise PaymentError(str(error)) from None
     if statement.account_iban and statement.account_iban.replace(" ", "").upper() != paying_organisation.iban:
         raise PaymentError(
-            f"Dit afschrift hoort bij een andere rekening ({statement.account_iban}). / This statement is of another account ({statement.account_iban})."
+            _("This statement is of another account (%(iban)s).") % {"iban": statement.account_iban}
         )
     try:
         with transaction.atomic(durable=True):
@@ -766,28 +768,30 @@ def _match_line(
     *, actor: Any, organisation: PayingOrganisation, line: camt.StatementLine
 ) -> tuple[str, str, PaymentRequest | None]:
     if line.credit or not line.end_to_end_id or line.end_to_end_id == "NOTPROVIDED":
-        return MatchStatus.UNKNOWN, "Geen betaling uit een batch. / Not a payment from a batch.", None
+        return MatchStatus.UNKNOWN, _("Not a payment from a batch."), None
     payment = (
         PaymentRequest.objects.select_for_update()
         .filter(paying_organisation=organisation, end_to_end_id=line.end_to_end_id)
         .first()
     )
     if payment is None:
-        return MatchStatus.UNKNOWN, "Onbekende EndToEndId. / Unknown EndToEndId.", None
+        return MatchStatus.UNKNOWN, _("Unknown EndToEndId."), None
     if payment.status != PaymentStatus.EXPORTED:
         return (
             MatchStatus.MISMATCH,
-            f"Het verzoek heeft status '{payment.status}', niet 'naar de bank'. / The request is '{payment.status}', not 'sent to the bank'.",
+            _("The request has status '%(status)s', not '%(exported)s'.")
+            % {"status": payment.get_status_display(), "exported": PaymentStatus.EXPORTED.label},
             payment,
         )
     if line.currency != "EUR" or line.amount_cents != payment.amount_cents:
         return (
             MatchStatus.MISMATCH,
-            "Bedrag klopt niet: afschrift {l} {c}, verzoek {r}. / Amount differs: statement {l} {c}, request {r}.".format(
-                l=format_euros(line.amount_cents),
-                c=line.currency,
-                r=format_euros(payment.amount_cents),
-            ),
+            _("Amount differs: statement %(line)s %(currency)s, request %(request)s.")
+            % {
+                "line": format_euros(line.amount_cents),
+                "currency": line.currency,
+                "request": format_euros(payment.amount_cents),
+            },
             payment,
         )
     ledger.book(
@@ -814,14 +818,14 @@ def handle_statement_line(*, actor: Any, line: StatementLine, note: str) -> Stat
     """A person looked into an unknown or mismatching line and records what they found or did."""
     note = " ".join((note or "").split())
     if not note:
-        raise PaymentError("Schrijf op wat u heeft gedaan. / Describe what you did.")
+        raise PaymentError(_("Describe what you did."))
     organisation = line.statement.paying_organisation
     if actor is None or not actor.has_perm("payments.export", organisation):
-        raise PaymentError("U mag dit niet doen. / You are not allowed to do this.")
+        raise PaymentError(_("You are not allowed to do this."))
     with transaction.atomic(durable=True):
         locked = StatementLine.objects.select_for_update().get(pk=line.pk)
         if locked.match_status == MatchStatus.MATCHED or locked.handled_at is not None:
-            raise PaymentError("Deze regel is al afgehandeld. / This line has already been handled.")
+            raise PaymentError(_("This line has already been handled."))
         locked.handled_by = actor
         locked.handled_at = timezone.now()
         locked.handling_note = note[:300]

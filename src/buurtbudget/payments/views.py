@@ -17,6 +17,7 @@ from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from buurtbudget.accounts.access import municipality_permission_required
@@ -50,10 +51,10 @@ def _holder_voucher(request: HttpRequest, code: str) -> Voucher:
     try:
         normalised = normalise_code(code)
     except InvalidVoucherCode:
-        raise Http404("Deze vouchercode kennen we niet. / We do not know this voucher code.") from None
+        raise Http404(_("We do not know this voucher code.")) from None
     voucher = Voucher.objects.select_related("scheme", "municipality").filter(code=normalised).first()
     if voucher is None or voucher.holder_id != request.user.pk:
-        raise Http404("Deze vouchercode kennen we niet. / We do not know this voucher code.")
+        raise Http404(_("We do not know this voucher code."))
     return voucher
 
 
@@ -105,9 +106,7 @@ def payment_request_create(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(
-                request,
-                "Uw betaalverzoek is ingediend; de betaalorganisatie beoordeelt het. / "
-                "Your payment request was submitted; the paying organisation will review it.",
+                request, _("Your payment request was submitted; the paying organisation will review it.")
             )
             return redirect(request.path)
     return _holder_page(request, voucher, form=form, status=400)
@@ -130,9 +129,7 @@ def cash_withdrawal_create(request: HttpRequest, code: str) -> HttpResponse:
         except services.PaymentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request, "Uw contante opname is aangevraagd. / Your cash withdrawal has been requested."
-            )
+            messages.success(request, _("Your cash withdrawal has been requested."))
             return redirect("accounts:payment_request", code=voucher.code)
     return _holder_page(request, voucher, cash_form=form, status=400)
 
@@ -157,9 +154,7 @@ def cash_settlement(request: HttpRequest, pk: int) -> HttpResponse:
         except services.PaymentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request, "Dank u, de opname is verantwoord. / Thank you, the withdrawal is accounted for."
-            )
+            messages.success(request, _("Thank you, the withdrawal is accounted for."))
             return redirect("accounts:payment_request", code=payment.voucher.code)
     return render(
         request,
@@ -240,7 +235,7 @@ def approve(
     except services.PaymentError as error:
         messages.error(request, f"{payment}: {error}")
     else:
-        messages.success(request, f"{payment} is goedgekeurd. / {payment} was approved.")
+        messages.success(request, _("%(request)s was approved.") % {"request": payment})
     return redirect("core:payments_queue", gemeente=municipality.slug)
 
 
@@ -257,7 +252,7 @@ def reject(
     except services.PaymentError as error:
         messages.error(request, f"{payment}: {error}")
     else:
-        messages.success(request, f"{payment} is afgewezen. / {payment} was rejected.")
+        messages.success(request, _("%(request)s was rejected.") % {"request": payment})
     return redirect("core:payments_queue", gemeente=municipality.slug)
 
 
@@ -272,7 +267,7 @@ def cash_returned(
     except services.PaymentError as error:
         messages.error(request, f"{payment}: {error}")
     else:
-        messages.success(request, f"{payment}: het geld is terug. / {payment}: the money was returned.")
+        messages.success(request, _("%(request)s: the money was returned.") % {"request": payment})
     return redirect("core:payments_queue", gemeente=municipality.slug)
 
 
@@ -309,12 +304,20 @@ def batches(
             messages.error(request, str(error))
         else:
             if batch is None:
-                messages.info(request, "Er is niets nieuws om te betalen. / There is nothing new to pay.")
+                messages.info(request, _("There is nothing new to pay."))
             else:
                 messages.success(
                     request,
-                    f"SEPA-bestand {batch.message_id} gemaakt: {batch.number_of_transactions} betalingen, "
-                    f"{format_euros(batch.control_sum_cents)}. / SEPA file created.",
+                    ngettext(
+                        "SEPA file %(message_id)s created: %(count)d payment, %(total)s.",
+                        "SEPA file %(message_id)s created: %(count)d payments, %(total)s.",
+                        batch.number_of_transactions,
+                    )
+                    % {
+                        "message_id": batch.message_id,
+                        "count": batch.number_of_transactions,
+                        "total": format_euros(batch.control_sum_cents),
+                    },
                 )
         return redirect("core:payments_batches", gemeente=municipality.slug)
     rows = []
@@ -355,7 +358,7 @@ def statements(
             organisation = next(o for o in organisations if o.pk == form.cleaned_data["organisation"])
             upload = form.cleaned_data["statement"]
             if upload.size > MAX_STATEMENT_UPLOAD:
-                form.add_error("statement", "Het afschrift is te groot. / The statement is too large.")
+                form.add_error("statement", _("The statement is too large."))
             else:
                 try:
                     record, created = services.import_statement(
@@ -368,12 +371,10 @@ def statements(
                     form.add_error(None, str(error))
                 else:
                     if created:
-                        messages.success(request, "Het afschrift is ingelezen. / The statement was imported.")
+                        messages.success(request, _("The statement was imported."))
                     else:
                         messages.info(
-                            request,
-                            "Dit afschrift was al ingelezen; er is niets opnieuw geboekt. / "
-                            "This statement was imported before; nothing was booked again.",
+                            request, _("This statement was imported before; nothing was booked again.")
                         )
                     return redirect("core:payments_statements", gemeente=municipality.slug)
     sections = [
@@ -407,7 +408,7 @@ def handle_line(
     except services.PaymentError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "De regel is afgehandeld. / The line has been handled.")
+        messages.success(request, _("The line has been handled."))
     return redirect("core:payments_statements", gemeente=municipality.slug)
 
 
