@@ -146,15 +146,15 @@ def test_the_list_takes_a_fixed_number_of_queries(client, manager, count, django
     assert response.content.decode().count("<code>NL") == count
 
 
-def test_a_name_may_be_as_long_as_the_model_allows(client, manager):
+def test_a_name_may_be_as_long_as_a_sepa_payment_file_carries(client, manager):
     municipality = _municipality_of(manager)
     client.force_login(manager)
-    long_name = "Stichting " + "B" * 130  # 140 characters, the length of the name column
+    long_name = "Stichting " + "B" * 60  # 70 characters: the paying party's name in a SEPA pain.001 file
     response = client.post(_url(municipality), {"name": long_name, "iban": "NL20INGB0001234567"})
     assert response.status_code == 302
     assert PayingOrganisation.objects.get().name == long_name
 
-    with pytest.raises(payments.PaymentError, match="maximaal 140 tekens"):
+    with pytest.raises(payments.PaymentError, match="maximaal 70 tekens"):
         payments.create_paying_organisation(
             actor=manager, municipality=municipality, name=long_name + "X", iban="NL20INGB0001234567"
         )

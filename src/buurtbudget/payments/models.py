@@ -20,7 +20,8 @@ class PayingOrganisation(models.Model):
     municipality = models.ForeignKey(
         "tenancy.Municipality", on_delete=models.PROTECT, related_name="paying_organisations"
     )
-    name = models.CharField(_("name"), max_length=140)
+    # 70: the longest name a SEPA pain.001 file carries for the paying party; longer ones would be cut there.
+    name = models.CharField(_("name"), max_length=70)
     iban = models.CharField(_("IBAN"), max_length=34)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     # Vouchers without an explicit assignment are paid by the municipality's default organisation.
