@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from buurtbudget.contrib.camt import StatementError, StatementLine, parse_camt053, write_camt053
 
@@ -56,16 +57,37 @@ def test_batch_entry_with_several_transactions() -> None:
 
 
 @pytest.mark.parametrize(
-    "content",
+    ("content", "message"),
     [
-        b"not xml at all",
-        b"%PDF-1.4",
-        b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn/></Document>',
-        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><Document/>',
-        b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt>'
-        b'<Ntry><Amt Ccy="EUR">1.234</Amt><CdtDbtInd>DBIT</CdtDbtInd></Ntry></Stmt></BkToCstmrStmt></Document>',
+        (b"not xml at all", "Dit is geen leesbaar XML-bestand."),
+        (b"%PDF-1.4", "Dit is geen leesbaar XML-bestand."),
+        (
+            b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03">'
+            b"<CstmrCdtTrfInitn/></Document>",
+            "Dit is geen camt.053-afschrift.",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><Document/>',
+            "Het afschrift bevat niet-toegestane XML.",
+        ),
+        (
+            b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+            b'<Stmt><Ntry><Amt Ccy="EUR">1.234</Amt><CdtDbtInd>DBIT</CdtDbtInd></Ntry></Stmt></BkToCstmrStmt>'
+            b"</Document>",
+            "Ongeldig bedrag in het afschrift: '1.234'.",
+        ),
     ],
 )
-def test_unreadable_statements_are_refused(content: bytes) -> None:
-    with pytest.raises(StatementError):
+def test_unreadable_statements_are_refused(content: bytes, message: str) -> None:
+    with pytest.raises(StatementError) as error:
         parse_camt053(content)
+    assert str(error.value) == message  # one language: Dutch, the site's default
+
+
+def test_a_refusal_reads_in_dutch_by_default_and_in_english_when_chosen() -> None:
+    with pytest.raises(StatementError) as dutch:
+        parse_camt053(b"not xml at all")
+    with translation.override("en"), pytest.raises(StatementError) as english:
+        parse_camt053(b"not xml at all")
+    assert str(dutch.value) == "Dit is geen leesbaar XML-bestand."
+    assert str(english.value) == "This is not a readable XML file."

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from buurtbudget.contrib.sepa import (
     Debtor,
@@ -63,27 +64,70 @@ def test_invalid_xml_is_reported() -> None:
 
 
 @pytest.mark.parametrize(
-    "transfers",
+    ("transfers", "message"),
     [
-        [],
-        [Transfer(end_to_end_id="A", name="x", iban="NL91ABNA0417164300", amount_cents=0, description="d")],
-        [
-            Transfer(
-                end_to_end_id="bad id with é",
-                name="x",
-                iban="NL91ABNA0417164300",
-                amount_cents=5,
-                description="d",
-            )
-        ],
-        [
-            Transfer(end_to_end_id="A", name="x", iban="NL91ABNA0417164300", amount_cents=5, description="d"),
-            Transfer(end_to_end_id="A", name="y", iban="NL91ABNA0417164300", amount_cents=6, description="d"),
-        ],
+        ([], "Geen betalingen om te versturen."),
+        (
+            [
+                Transfer(
+                    end_to_end_id="A", name="x", iban="NL91ABNA0417164300", amount_cents=0, description="d"
+                )
+            ],
+            "Bedrag moet positief zijn.",
+        ),
+        (
+            [
+                Transfer(
+                    end_to_end_id="bad id with é",
+                    name="x",
+                    iban="NL91ABNA0417164300",
+                    amount_cents=5,
+                    description="d",
+                )
+            ],
+            "Ongeldige EndToEndId: 'bad id with é'.",
+        ),
+        (
+            [
+                Transfer(
+                    end_to_end_id="A", name="x", iban="NL91ABNA0417164300", amount_cents=5, description="d"
+                ),
+                Transfer(
+                    end_to_end_id="A", name="y", iban="NL91ABNA0417164300", amount_cents=6, description="d"
+                ),
+            ],
+            "Dubbele EndToEndId: 'A'.",
+        ),
     ],
 )
-def test_bad_input_is_refused(transfers: list[Transfer]) -> None:
-    with pytest.raises(SepaError):
+def test_bad_input_is_refused(transfers: list[Transfer], message: str) -> None:
+    with pytest.raises(SepaError) as error:
         build_credit_transfer(
             debtor=DEBTOR, transfers=transfers, message_id="M1", execution_date=datetime.date(2026, 1, 1)
         )
+    assert str(error.value) == message  # one language: Dutch, the site's default
+
+
+def test_a_bad_message_id_is_refused() -> None:
+    with pytest.raises(SepaError) as error:
+        build_credit_transfer(
+            debtor=DEBTOR,
+            transfers=_transfers(),
+            message_id="é" * 3,
+            execution_date=datetime.date(2026, 1, 1),
+        )
+    assert str(error.value) == "Ongeldig bericht-id: 'ééé'."
+
+
+def test_a_refusal_reads_in_dutch_by_default_and_in_english_when_chosen() -> None:
+    def build() -> None:
+        build_credit_transfer(
+            debtor=DEBTOR, transfers=[], message_id="M1", execution_date=datetime.date(2026, 1, 1)
+        )
+
+    with pytest.raises(SepaError) as dutch:
+        build()
+    with translation.override("en"), pytest.raises(SepaError) as english:
+        build()
+    assert str(dutch.value) == "Geen betalingen om te versturen."
+    assert str(english.value) == "No transfers to export."

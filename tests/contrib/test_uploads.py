@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.utils import translation
 
 from buurtbudget.contrib.uploads import MAX_DOCUMENT_BYTES, UploadRejected, check_document
 
@@ -48,3 +49,32 @@ def test_stream_is_rewound() -> None:
     stream = io.BytesIO(PNG)
     check_document(stream)
     assert stream.tell() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "size", "dutch", "english"),
+    [
+        (b"", None, "Het bestand is leeg.", "The file is empty."),
+        (
+            PDF,
+            MAX_DOCUMENT_BYTES + 1,
+            "Het bestand is te groot (maximaal 10 MB).",
+            "The file is too large (at most 10 MB).",
+        ),
+        (
+            b"GIF89a" + b"\x00" * 16,
+            None,
+            "Dit bestand is geen PDF, JPEG of PNG (we kijken naar de inhoud, niet naar de naam).",
+            "This file is not a PDF, JPEG or PNG (checked by its content, not its name).",
+        ),
+    ],
+)
+def test_a_refusal_reads_in_dutch_by_default_and_in_english_when_chosen(
+    content: bytes, size: int | None, dutch: str, english: str
+) -> None:
+    with pytest.raises(UploadRejected) as in_dutch:
+        check_document(io.BytesIO(content), size=size)
+    with translation.override("en"), pytest.raises(UploadRejected) as in_english:
+        check_document(io.BytesIO(content), size=size)
+    assert str(in_dutch.value) == dutch
+    assert str(in_english.value) == english

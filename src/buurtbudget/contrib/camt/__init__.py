@@ -12,12 +12,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 NS_053_001_02 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 
 
 class StatementError(ValueError):
-    """The statement cannot be read; str(error) is a message for a person (Dutch / English)."""
+    """The statement cannot be read; str(error) is a message for a person, in the active language."""
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,9 @@ def _cents(text: str) -> int:
     try:
         value = Decimal(text) * 100
     except InvalidOperation:
-        raise StatementError(
-            f"Ongeldig bedrag in afschrift / invalid amount in statement: {text!r}"
-        ) from None
+        raise StatementError(_("Invalid amount in the statement: '%(amount)s'.") % {"amount": text}) from None
     if value != value.to_integral_value() or value < 0:
-        raise StatementError(f"Ongeldig bedrag in afschrift / invalid amount in statement: {text!r}")
+        raise StatementError(_("Invalid amount in the statement: '%(amount)s'.") % {"amount": text})
     return int(value)
 
 
@@ -79,23 +79,21 @@ def _date(el: ET.Element | None) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise StatementError(f"Ongeldige datum in afschrift / invalid date in statement: {text!r}") from None
+        raise StatementError(_("Invalid date in the statement: '%(date)s'.") % {"date": text}) from None
 
 
 def parse_camt053(content: bytes) -> Statement:
     if len(content) > MAX_STATEMENT_BYTES:
-        raise StatementError("Het afschrift is te groot. / The statement is too large.")
+        raise StatementError(_("The statement is too large."))
     if b"<!DOCTYPE" in content[:2048] or b"<!ENTITY" in content:
-        raise StatementError(
-            "Het afschrift bevat niet-toegestane XML. / The statement contains disallowed XML."
-        )
+        raise StatementError(_("The statement contains disallowed XML."))
     try:
         root = ET.fromstring(content)
     except ET.ParseError:
-        raise StatementError("Dit is geen leesbaar XML-bestand. / This is not a readable XML file.") from None
+        raise StatementError(_("This is not a readable XML file.")) from None
     report = _child(root, "BkToCstmrStmt")
     if _local(root.tag) != "Document" or report is None or "camt.053" not in root.tag:
-        raise StatementError("Dit is geen camt.053-afschrift. / This is not a camt.053 statement.")
+        raise StatementError(_("This is not a camt.053 statement."))
     message_id = _text(report, "GrpHdr", "MsgId")
     iban = ""
     lines: list[StatementLine] = []

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from sepaxml import SepaTransfer
 from sepaxml.validation import ValidationError
 
@@ -20,7 +21,7 @@ _ID_PATTERN = re.compile(r"^[A-Za-z0-9/\-?:().,'+ ]{1,35}$")
 
 
 class SepaError(ValueError):
-    """The file could not be built; the message says why."""
+    """The file could not be built; the message says why, in the active language."""
 
 
 @dataclass(frozen=True)
@@ -57,18 +58,22 @@ def build_credit_transfer(
     validate: bool = True,
 ) -> SepaFile:
     if not transfers:
-        raise SepaError("Geen betalingen om te versturen. / No transfers to export.")
+        raise SepaError(_("No transfers to export."))
     if not _ID_PATTERN.match(message_id):
-        raise SepaError(f"Ongeldig bericht-id / invalid message id: {message_id!r}")
+        raise SepaError(_("Invalid message id: '%(message_id)s'.") % {"message_id": message_id})
     seen: set[str] = set()
     for transfer in transfers:
         if not _ID_PATTERN.match(transfer.end_to_end_id):
-            raise SepaError(f"Ongeldige EndToEndId / invalid EndToEndId: {transfer.end_to_end_id!r}")
+            raise SepaError(
+                _("Invalid EndToEndId: '%(end_to_end_id)s'.") % {"end_to_end_id": transfer.end_to_end_id}
+            )
         if transfer.end_to_end_id in seen:
-            raise SepaError(f"Dubbele EndToEndId / duplicate EndToEndId: {transfer.end_to_end_id!r}")
+            raise SepaError(
+                _("Duplicate EndToEndId: '%(end_to_end_id)s'.") % {"end_to_end_id": transfer.end_to_end_id}
+            )
         seen.add(transfer.end_to_end_id)
         if not isinstance(transfer.amount_cents, int) or transfer.amount_cents <= 0:
-            raise SepaError("Bedrag moet positief zijn. / Amount must be positive.")
+            raise SepaError(_("Amount must be positive."))
     config: dict[str, object] = {
         "name": debtor.name,
         "IBAN": debtor.iban,
@@ -96,9 +101,8 @@ def build_credit_transfer(
     try:
         content: bytes = sepa.export(validate=validate)
     except ValidationError as error:
-        raise SepaError(
-            f"Het SEPA-bestand is ongeldig. / The SEPA file is invalid: {error.__cause__}"
-        ) from error
+        # The validator's detail is technical and in English only; the sentence around it is translated.
+        raise SepaError(_("The SEPA file is invalid: %(detail)s") % {"detail": error.__cause__}) from error
     return SepaFile(
         message_id=message_id,
         content=content,
@@ -136,5 +140,5 @@ def _cents(text: str) -> int:
 
     value = Decimal(text.strip()) * 100
     if value != value.to_integral_value():
-        raise SepaError(f"Bedrag met meer dan 2 decimalen / amount with more than 2 decimals: {text}")
+        raise SepaError(_("Amount with more than 2 decimals: %(amount)s") % {"amount": text})
     return int(value)

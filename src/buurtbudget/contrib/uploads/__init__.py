@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO
 
+from django.utils.translation import gettext as _
+
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 # (magic bytes at offset 0, kind, canonical extension, content type)
@@ -16,7 +18,7 @@ _SIGNATURES: tuple[tuple[bytes, str, str, str], ...] = (
 
 
 class UploadRejected(ValueError):
-    """The file is refused; str(error) is a message for the person who uploaded it (Dutch / English)."""
+    """The file is refused; str(error) is a message for the person who uploaded it, in the active language."""
 
 
 @dataclass(frozen=True)
@@ -43,20 +45,15 @@ def check_document(
         stream.seek(0, 2)
         size = stream.tell()
     if size <= 0:
-        raise UploadRejected("Het bestand is leeg. / The file is empty.")
+        raise UploadRejected(_("The file is empty."))
     if size > max_bytes:
         limit_mb = max_bytes // (1024 * 1024)
-        raise UploadRejected(
-            f"Het bestand is te groot (maximaal {limit_mb} MB). / The file is too large (at most {limit_mb} MB)."
-        )
+        raise UploadRejected(_("The file is too large (at most %(megabytes)s MB).") % {"megabytes": limit_mb})
     stream.seek(0)
     head = stream.read(16)
     stream.seek(0)
     found = sniff(head)
     if found is None:
-        raise UploadRejected(
-            "Dit bestand is geen PDF, JPEG of PNG (we kijken naar de inhoud, niet naar de naam). / "
-            "This file is not a PDF, JPEG or PNG (checked by its content, not its name)."
-        )
+        raise UploadRejected(_("This file is not a PDF, JPEG or PNG (checked by its content, not its name)."))
     kind, extension, content_type = found
     return CheckedDocument(kind=kind, extension=extension, content_type=content_type, size=size)
