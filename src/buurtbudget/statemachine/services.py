@@ -34,7 +34,8 @@ def apply_transition(
     current = getattr(locked, machine.state_field)
     if current not in step.sources:
         raise TransitionNotAllowed(
-            _("This is no longer possible: the status is now '%(state)s'.") % {"state": current}
+            _("This is no longer possible: the status is now '%(state)s'.")
+            % {"state": _state_label(machine, locked, current)}
         )
     if step.permission and (actor is None or not actor.has_perm(step.permission, locked)):
         raise TransitionNotAllowed(_("You are not allowed to do this."))
@@ -77,6 +78,13 @@ def transition(
         return apply_transition(
             machine=machine, instance=instance, name=name, actor=actor, reason=reason, details=details
         )
+
+
+def _state_label(machine: StateMachine, instance: models.Model, state: str) -> str:
+    """The state's label from the field's choices (translated, in the active language), else the raw value."""
+    field = instance._meta.get_field(machine.state_field)
+    labels = dict(getattr(field, "flatchoices", None) or ())
+    return str(labels.get(state, state))
 
 
 def _municipality_of(instance: models.Model) -> Any:
