@@ -8,17 +8,22 @@ and writes its audit event in that transaction.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from buurtbudget.areas.models import Area
 from buurtbudget.areas.selectors import areas_for_address
 from buurtbudget.audit import services as audit
+from buurtbudget.audit.models import AuditEvent
 from buurtbudget.ledger.services import format_cents
 from buurtbudget.schemes.models import Scheme
 from buurtbudget.statemachine.services import TransitionNotAllowed, apply_transition
@@ -40,6 +45,8 @@ from .models import (
 
 # Phase changes this module makes; close_voting and confirm_result are in voting.services.
 ADVANCES = ("open_support", "open_feasibility", "open_selection", "open_voting")
+
+logger = logging.getLogger(__name__)
 
 
 class RoundError(Exception):
@@ -434,3 +441,161 @@ def _prepare(actor: Any, round: Round, name: str) -> None:
             )
     if on_ballot == 0:
         raise TransitionNotAllowed(_("There is no plan to vote on."))
+
+
+# --- the daily run: phases move on their dates ----------------------------------------------------------
+
+
+class _SystemActor:
+    """The platform itself, for the daily run: the audit row reads actor None / "systeem".
+
+    It passes the permission checks of the officer's transitions (it is never a request's user, so no
+    person gains a right by it); `is_authenticated` is False, which makes `audit.record` file it as the system.
+    """
+
+    is_authenticated = False
+    pk = None
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return "systeem"
+
+
+SYSTEM = _SystemActor()
+AUTO_WAIT = "rounds.round.auto_wait"
+# The phases the daily run moves a round out of; result → execution waits for the district's confirmation.
+AUTOMATIC_FROM = (Phase.PLANS, Phase.SUPPORT, Phase.FEASIBILITY, Phase.SELECTION, Phase.VOTING)
+
+
+@dataclass
+class DueRun:
+    """What one daily run did: round ids moved (per step), waiting (with the reason) and failed."""
+
+    moved: list[tuple[int, str]] = field(default_factory=list)
+    waiting: list[tuple[int, str, str]] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        return {"moved": len(self.moved), "waiting": len(self.waiting), "failed": len(self.failed)}
+
+
+def due_step(*, round: Round, today: dt.date) -> str | None:
+    """The phase change whose date has arrived for `round`, or None (nothing is due, or a human confirms)."""
+    if round.phase == Phase.PLANS and today >= round.support_opens_on:
+        return "open_support"
+    if round.phase == Phase.SUPPORT and today >= round.feasibility_opens_on:
+        return "open_feasibility"
+    if round.phase == Phase.FEASIBILITY:
+        if (
+            round.selection_opens_on is not None
+            and today >= round.selection_opens_on
+            and _status_counts(round).get(PlanStatus.FEASIBLE, 0) > int(round.rule("max_on_ballot"))
+        ):
+            return "open_selection"
+        if today >= round.voting_opens_on:
+            return "open_voting"
+        return None
+    if round.phase == Phase.SELECTION and today >= round.voting_opens_on:
+        return "open_voting"
+    if round.phase == Phase.VOTING and today > round.voting_closes_on:  # voting_closes_on is inclusive
+        return "close_voting"
+    return None
+
+
+def _due_candidates(today: dt.date) -> QuerySet[Round]:
+    return (
+        Round.objects.filter(municipality__is_active=True, phase__in=AUTOMATIC_FROM)
+        .filter(
+            Q(phase=Phase.PLANS, support_opens_on__lte=today)
+            | Q(phase=Phase.SUPPORT, feasibility_opens_on__lte=today)
+            | Q(phase=Phase.FEASIBILITY, voting_opens_on__lte=today)
+            | Q(phase=Phase.FEASIBILITY, selection_opens_on__lte=today)
+            | Q(phase=Phase.SELECTION, voting_opens_on__lte=today)
+            | Q(phase=Phase.VOTING, voting_closes_on__lt=today)
+        )
+        .select_related("municipality", "area")
+        .order_by("pk")
+    )
+
+
+def advance_due_rounds(*, today: dt.date) -> DueRun:
+    """Move every round of an active municipality whose next phase's date has arrived, as the officer would.
+
+    Each step goes through the officer's own service (advance_round, voting.close_voting) with the system as
+    actor, in its own durable transaction, so a round behind by several phases moves one step at a time and
+    each phase's own work is done (plans lacking support are marked, feasible plans put on the ballot, the
+    votes counted with the round's rule). A step the checks refuse needs a human decision: the round waits
+    and the reason is recorded once. Running again on the same day changes nothing; one failing round is
+    logged and the others still move.
+    """
+    run = DueRun()
+    # Refusals are recorded in the platform's language, whatever the worker's active language is.
+    with translation.override(settings.LANGUAGE_CODE):
+        for candidate in _due_candidates(today):
+            try:
+                _advance_one(candidate, today, run)
+            except Exception:
+                logger.exception("automatic phase change of round %s failed", candidate.pk)
+                run.failed.append(candidate.pk)
+    return run
+
+
+def _advance_one(round: Round, today: dt.date, run: DueRun) -> None:
+    from buurtbudget.voting import services as voting
+
+    for _step in range(len(PHASE_ORDER)):
+        name = due_step(round=round, today=today)
+        if name is None:
+            return
+        try:
+            if name == "close_voting":
+                voting.close_voting(actor=SYSTEM, round=round)
+            else:
+                advance_round(actor=SYSTEM, round=round, name=name)
+        except (TransitionNotAllowed, RoundError, voting.VotingError) as refusal:
+            _record_wait(round, name, refusal)
+            run.waiting.append((round.pk, name, str(refusal)))
+            return
+        run.moved.append((round.pk, name))
+        round.refresh_from_db(fields=["phase"])
+
+
+def _record_wait(round: Round, name: str, refusal: Exception) -> None:
+    """Record once (per step and reason) why the daily run left this step to the officer."""
+    reason = str(refusal)
+    with transaction.atomic(durable=True):
+        locked = _locked_round(round.pk)
+        latest = last_automatic_event(round=locked)
+        if (
+            latest is not None
+            and latest.action == AUTO_WAIT
+            and latest.details.get("step") == name
+            and latest.details.get("reason") == reason
+            and (latest.before or {}).get("phase") == locked.phase
+        ):
+            return
+        audit.record(
+            actor=None,
+            action=AUTO_WAIT,
+            municipality=locked.municipality,
+            obj=locked,
+            before={"phase": locked.phase},
+            details={"step": name, "reason": reason},
+        )
+
+
+def last_automatic_event(*, round: Round) -> AuditEvent | None:
+    """The latest thing the daily run did to this round: a phase change by the system, or a recorded wait."""
+    steps = [f"{ROUND_MACHINE.prefix}.{t.name}" for t in ROUND_MACHINE.transitions]
+    return (
+        AuditEvent.objects.filter(
+            object_type=Round._meta.label_lower,
+            object_id=str(round.pk),
+            actor__isnull=True,
+            action__in=[*steps, AUTO_WAIT],
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )

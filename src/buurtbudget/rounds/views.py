@@ -236,8 +236,28 @@ def staff_detail(request: HttpRequest, the_round: Round) -> HttpResponse:
             "threshold": the_round.rule("support_threshold"),
             "rule_form": rule_form,
             "rule_editable": PHASE_ORDER.index(the_round.phase) < PHASE_ORDER.index(Phase.VOTING),
+            "automatic": _automatic_note(the_round),
         },
     )
+
+
+def _automatic_note(the_round: Round) -> dict[str, Any] | None:
+    """What the daily run last did to the round, or why it waits (only while that wait still applies)."""
+    event = services.last_automatic_event(round=the_round)
+    if event is None:
+        return None
+    if event.action == services.AUTO_WAIT:
+        if (event.before or {}).get("phase") != the_round.phase:
+            return None
+        step = str(event.details.get("step", ""))
+        return {
+            "at": event.created_at,
+            "waits": True,
+            "step": STEP_LABELS.get(step, step),
+            "reason": event.details.get("reason", ""),
+        }
+    step = event.action.rsplit(".", 1)[-1]
+    return {"at": event.created_at, "waits": False, "step": STEP_LABELS.get(step, step), "reason": ""}
 
 
 @require_POST

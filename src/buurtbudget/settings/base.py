@@ -202,6 +202,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "buurtbudget.accountability.tasks.send_deadline_reminders",
         "schedule": 24 * 60 * 60,
     },
+    # Rounds move to their next phase on its date (or wait, with the reason, for the officer's decision).
+    "rounds-advance-due": {
+        "task": "buurtbudget.rounds.tasks.advance_due_rounds",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 REST_FRAMEWORK = {
