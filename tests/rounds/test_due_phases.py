@@ -138,6 +138,8 @@ def test_more_feasible_plans_than_fit_on_the_ballot_wait_for_the_commission(noor
 def test_a_selection_date_opens_the_selection_and_voting_waits_for_the_commission(noord) -> None:  # type: ignore[no-untyped-def]
     r = a_round(noord, Phase.FEASIBILITY, rules={"max_on_ballot": 1}, selection_opens_on=dt.date(2026, 5, 1))
     first, second = (PlanFactory(round=r, status=PlanStatus.FEASIBLE) for _ in range(2))
+    services.advance_due_rounds(today=dt.date(2026, 4, 30))
+    assert phase_of(r) == Phase.FEASIBILITY and not waits(r)
     services.advance_due_rounds(today=dt.date(2026, 5, 1))
     assert phase_of(r) == Phase.SELECTION
     assert events(r, "rounds.round.open_selection")[0].actor is None
