@@ -24,6 +24,7 @@ CONFIG_KEYS = {
     "ALLOWED_HOSTS",
     "DEBUG",
     "REQUIRE_STAFF_2FA",
+    "TRUSTED_PROXIES",
     "DJANGO_SETTINGS_MODULE",
     # Set by the browser tests' Playwright fixture in the same worker; never present in a deployment.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
@@ -178,3 +179,18 @@ def test_the_demo_settings_allow_staff_without_two_factor_and_production_require
         "buurtbudget.settings.prod", tmp_path, ["BUURTBUDGET_REQUIRE_STAFF_2FA"], SECRET_KEY=_secret()
     )
     assert prod == {"BUURTBUDGET_REQUIRE_STAFF_2FA": True}
+
+
+def test_trusted_proxies_come_from_the_environment_and_default_to_none(tmp_path: Path) -> None:
+    name = ["BUURTBUDGET_TRUSTED_PROXIES"]
+    assert _settings("buurtbudget.settings.dev", tmp_path, name) == {name[0]: 0}
+    assert _settings("buurtbudget.settings.dev", tmp_path, name, TRUSTED_PROXIES="1") == {name[0]: 1}
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=_env("buurtbudget.settings.dev", tmp_path, TRUSTED_PROXIES="een"),
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0 and "TRUSTED_PROXIES must be a whole number, not 'een'" in done.stderr

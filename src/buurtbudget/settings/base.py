@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = Path(env_str("BUURTBUDGET_HOME", str(PACKAGE_DIR.parent.parent)))
@@ -138,6 +138,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "buurtbudget"
 # Staff roles must use two-factor log-in when this is on (the demo turns it off for easy trying).
 BUURTBUDGET_REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", True)
+# How many reverse proxies in front of the app append to X-Forwarded-For (core/client_ip.py; 0: never trust it).
+BUURTBUDGET_TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
