@@ -105,6 +105,11 @@ def _call(form: Form, action: Callable[[], Any]) -> bool:
     return True
 
 
+def _refused_status(request: HttpRequest) -> int:
+    """A page drawn again after a POST shows a refused form: 400, as the other staff pages answer."""
+    return 400 if request.method == "POST" else 200
+
+
 # Work queue ---------------------------------------------------------------------------------------------
 
 
@@ -168,6 +173,7 @@ def _initiative_page(
             "consultation_form": forms.get("consultation_form") or Form(),
             **forms,
         },
+        status=_refused_status(request),
     )
 
 
@@ -299,7 +305,12 @@ def meeting_new(
         ):
             messages.success(request, _("The meeting is planned. Now set the agenda and who is present."))
             return redirect("core:regiegroep_meeting", gemeente=municipality.slug, pk=made[0].pk)
-    return render(request, "regiegroep/meeting_form.html", {"form": form, "scheme": member.group.scheme})
+    return render(
+        request,
+        "regiegroep/meeting_form.html",
+        {"form": form, "scheme": member.group.scheme},
+        status=_refused_status(request),
+    )
 
 
 def _meeting(municipality: Municipality, access: Access, pk: int) -> Meeting:
@@ -337,6 +348,7 @@ def _meeting_page(
             ),
             "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
         },
+        status=_refused_status(request),
     )
 
 
@@ -451,6 +463,7 @@ def groups(request: HttpRequest, municipality: Municipality, access: Access) -> 
         request,
         "regiegroep/groups.html",
         {"form": form, "groups": selectors.groups_in(municipality=municipality)},
+        status=_refused_status(request),
     )
 
 
