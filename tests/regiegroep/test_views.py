@@ -103,10 +103,12 @@ def test_declaring_an_interest_on_the_page_removes_the_assessment_form(group, in
 
 def test_the_meeting_screen_records_attendance_agenda_decision_and_minutes(group, initiative) -> None:  # type: ignore[no-untyped-def]
     chair = _client(group.chair)
-    response = chair.post(
-        _url("regiegroep_meeting_new", group, scheme_pk=group.scheme.pk),
-        {"held_on": "2026-11-30", "location": "Buurthuis"},
-    )
+    new_meeting = _url("regiegroep_meeting_new", group, scheme_pk=group.scheme.pk)
+    assert chair.get(new_meeting).status_code == 200
+    no_date = chair.post(new_meeting, {"held_on": "", "location": "Buurthuis"})
+    assert no_date.status_code == 400 and "Dit veld is vereist" in no_date.content.decode()
+    assert not group.scheme.steering_group.meetings.exists()
+    response = chair.post(new_meeting, {"held_on": "2026-11-30", "location": "Buurthuis"})
     at = group.scheme.steering_group.meetings.get()
     assert response.status_code == 302
     people = [str(p.pk) for p in group.everyone]
