@@ -38,6 +38,16 @@ def browser():
     playwright.stop()
 
 
+def follow(locator) -> None:
+    """Click a link or submit button and wait until the page it leads to has loaded.
+
+    A bare click() returns once the click is dispatched; a form submission (above all without JavaScript) may
+    start its navigation a moment later, so reading the page right after could read the old one.
+    """
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 def check_axe(page) -> None:
     """Run axe-core on the page as it is now; fail with a readable list of violations."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):

@@ -16,6 +16,7 @@ from buurtbudget.core.demo import rounds as demo_rounds
 from buurtbudget.rounds.models import Round
 from buurtbudget.voting import codes
 from buurtbudget.voting.models import Ballot
+from tests.browser.conftest import follow
 from tests.browser.test_voting_journey import PHONE, check_same_page_with_axe
 
 pytestmark = [
@@ -43,28 +44,28 @@ def test_a_resident_votes_with_a_printed_demo_stemcode_on_a_phone(live_server, b
 
     page.goto(f"{live_server.url}/amsterdam/")
     visited()
-    page.get_by_role("link", name="Alle buurtbudgetten").click()
+    follow(page.get_by_role("link", name="Alle buurtbudgetten"))
     visited()
-    page.get_by_role("link", name=the_round.name).click()
+    follow(page.get_by_role("link", name=the_round.name))
     visited()
-    page.get_by_role("link", name="Nu stemmen").click()
+    follow(page.get_by_role("link", name="Nu stemmen"))
     visited()
 
     page.get_by_label("Uw stemcode").fill(code)
-    page.get_by_role("button", name="Volgende").click()
+    follow(page.get_by_role("button", name="Volgende"))
     visited()
     # Over the budget (€ 40.000 + € 15.000 > € 50.000): a clear message, nothing stored.
     page.get_by_label(plans[0]).check()
     page.get_by_label(plans[1]).check()
-    page.get_by_role("button", name="Mijn keuze controleren").click()
+    follow(page.get_by_role("button", name="Mijn keuze controleren"))
     assert "het budget is € 50.000,00" in page.content()
     assert Ballot.objects.filter(round=the_round).count() == 0
     visited()
 
     page.get_by_label(plans[1]).uncheck()
-    page.get_by_role("button", name="Mijn keuze controleren").click()
+    follow(page.get_by_role("button", name="Mijn keuze controleren"))
     visited()
-    page.get_by_role("button", name="Mijn stem bevestigen").click()
+    follow(page.get_by_role("button", name="Mijn stem bevestigen"))
     assert "Uw stem is opgeslagen." in page.content()
     receipt = Ballot.objects.get(round=the_round).receipt
     assert receipt in page.content()
@@ -73,13 +74,13 @@ def test_a_resident_votes_with_a_printed_demo_stemcode_on_a_phone(live_server, b
     # Change the vote with the same printed code.
     page.goto(f"{live_server.url}/amsterdam/stemmen/{the_round.slug}/")
     page.get_by_label("Uw stemcode").fill(code)
-    page.get_by_role("button", name="Volgende").click()
+    follow(page.get_by_role("button", name="Volgende"))
     assert "U heeft al gestemd." in page.content() and page.get_by_label(plans[0]).is_checked()
     page.get_by_label(plans[0]).uncheck()
     page.get_by_label(plans[2]).check()
     page.get_by_label(plans[3]).check()
-    page.get_by_role("button", name="Mijn keuze controleren").click()
-    page.get_by_role("button", name="Mijn stem bevestigen").click()
+    follow(page.get_by_role("button", name="Mijn keuze controleren"))
+    follow(page.get_by_role("button", name="Mijn stem bevestigen"))
     assert "Uw stem is veranderd." in page.content() and receipt in page.content()
     visited()
 

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from buurtbudget.initiatives.models import Initiative, InitiativeStatus
+from tests.browser.conftest import follow
 from tests.factories import UserFactory
 from tests.factories.initiatives import voucher_scheme
 
@@ -50,7 +51,7 @@ def test_first_time_resident_submits_on_a_phone_without_javascript(live_server, 
     page = context.new_page()
     scheme_url = f"{live_server.url}/{scheme.municipality.slug}/regelingen/oost/"
     page.goto(scheme_url)
-    page.get_by_role("link", name="Dien een initiatief in").click()
+    follow(page.get_by_role("link", name="Dien een initiatief in"))
 
     # Page 1 of 3.
     assert "Stap 1 van 3" in page.content()
@@ -65,18 +66,18 @@ def test_first_time_resident_submits_on_a_phone_without_javascript(live_server, 
     page.get_by_label("Uw postcode").fill("1066 AC")
     page.get_by_label("Uw huisnummer").fill("7")
     page.get_by_label("Uw geboortejaar").fill("1985")
-    page.get_by_role("button", name="Opslaan en verder").click()
+    follow(page.get_by_role("button", name="Opslaan en verder"))
 
     # Page 2 of 3.
     assert "Stap 2 van 3" in page.content()
     page.locator("#id_lines-0-description").fill("Picknicktafel")
     page.locator("#id_lines-0-amount").fill("650")
-    page.get_by_role("button", name="Opslaan en verder").click()
+    follow(page.get_by_role("button", name="Opslaan en verder"))
 
     # Page 3 of 3.
     assert "Stap 3 van 3" in page.content()
     page.get_by_label("Ik verklaar dat het geld niet voor een van deze doelen wordt gebruikt.").check()
-    page.get_by_role("button", name="Mijn plan indienen").click()
+    follow(page.get_by_role("button", name="Mijn plan indienen"))
     assert "Uw plan is ingediend" in page.content()
     initiative = Initiative.objects.get(initiator=user)
     assert initiative.status == InitiativeStatus.SUBMITTED
@@ -90,9 +91,9 @@ def test_first_time_resident_submits_on_a_phone_without_javascript(live_server, 
     page = context.new_page()
     page.goto(scheme_url)
     axe(page)
-    page.get_by_role("link", name="Dien een initiatief in").click()
+    follow(page.get_by_role("link", name="Dien een initiatief in"))
     axe(page)
-    page.get_by_role("button", name="Opslaan en verder").click()  # empty: error messages
+    follow(page.get_by_role("button", name="Opslaan en verder"))  # empty: error messages
     axe(page)
     page.get_by_label("Titel van uw plan").fill("Bloembakken")
     page.get_by_label("Wat wilt u doen, en waarom?").fill("Meer groen.")
@@ -101,9 +102,9 @@ def test_first_time_resident_submits_on_a_phone_without_javascript(live_server, 
     page.get_by_label("Postcode van die plek").fill("1066 AB")
     page.get_by_label("Begindatum").fill((today + dt.timedelta(days=35)).isoformat())
     page.get_by_label("Einddatum").fill((today + dt.timedelta(days=50)).isoformat())
-    page.get_by_role("button", name="Opslaan en verder").click()
+    follow(page.get_by_role("button", name="Opslaan en verder"))
     axe(page)
-    page.get_by_role("button", name="Opslaan en verder").click()
+    follow(page.get_by_role("button", name="Opslaan en verder"))
     axe(page)  # the rule check with failures
     page.goto(f"{live_server.url}/mijn/initiatieven/")
     axe(page)

@@ -7,7 +7,7 @@ from django.test import Client
 from buurtbudget.accounts.models import Role
 from buurtbudget.contrib import camt
 from buurtbudget.payments import services as payments
-from tests.browser.conftest import check_axe
+from tests.browser.conftest import check_axe, follow
 from tests.factories.payments import PayingOrganisationFactory, funded_voucher, payment_request, staff
 
 pytestmark = [
@@ -56,7 +56,7 @@ def test_payment_screens_are_accessible(browser, live_server, settings):
     page.goto(f"{live_server.url}/mijn/vouchers/{voucher.code}/betaalverzoek/")
     check_axe(page)
     page.get_by_label("IBAN van de ontvanger").fill("NL00FOUT")
-    page.get_by_role("button", name="Betaalverzoek indienen").click()
+    follow(page.get_by_role("button", name="Betaalverzoek indienen"))
     assert page.locator(".utrecht-form-field-error-message").count() >= 1
     check_axe(page)  # with error messages
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

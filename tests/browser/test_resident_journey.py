@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import mail
 
+from tests.browser.conftest import follow
 from tests.factories import AreaFactory, MunicipalityFactory
 from tests.factories.core import DEFAULT_PASSWORD
 
@@ -50,61 +51,61 @@ def test_resident_signs_up_verifies_logs_in_and_switches_language(live_server, p
     assert page.locator("h1").inner_text().startswith("Bewonersbudgetten")
     axe(page)
 
-    page.get_by_role("link", name="Zaanstad").click()
+    follow(page.get_by_role("link", name="Zaanstad"))
     assert "Zaanstad" in page.locator("h1").inner_text()
     axe(page)
 
-    page.get_by_role("link", name="Oost").click()
+    follow(page.get_by_role("link", name="Oost"))
     assert page.locator("h1").inner_text() == "Oost"
     axe(page)
 
-    page.get_by_role("link", name="Account maken").click()
+    follow(page.get_by_role("link", name="Account maken"))
     axe(page)
     page.get_by_label("E-mail").fill(EMAIL)
     page.get_by_label("Wachtwoord", exact=True).fill(DEFAULT_PASSWORD)
     page.get_by_label("Wachtwoord (bevestigen)").fill("iets-anders-2026!")
     page.get_by_label("Postcode").fill("12345")
-    page.get_by_role("button", name="Registreren").click()
+    follow(page.get_by_role("button", name="Registreren"))
     assert page.locator(".utrecht-form-field-error-message").count() >= 1
     axe(page)  # the form with its error messages
 
     page.get_by_label("Wachtwoord (bevestigen)").fill(DEFAULT_PASSWORD)
     page.get_by_label("Wachtwoord", exact=True).fill(DEFAULT_PASSWORD)
     page.get_by_label("Postcode").fill("1502 AB")
-    page.get_by_role("button", name="Registreren").click()
+    follow(page.get_by_role("button", name="Registreren"))
     page.wait_for_url("**/accounts/confirm-email/")
     axe(page)
 
     page.goto(confirmation_link(live_server))
     axe(page)
-    page.get_by_role("button", name="Bevestigen").click()
+    follow(page.get_by_role("button", name="Bevestigen"))
     page.wait_for_url("**/mijn/")
     assert page.locator("h1").inner_text() == "Mijn overzicht"
     axe(page)
 
-    page.get_by_role("button", name="Uitloggen").click()
-    page.get_by_role("link", name="Inloggen").first.click()
+    follow(page.get_by_role("button", name="Uitloggen"))
+    follow(page.get_by_role("link", name="Inloggen").first)
     page.get_by_label("E-mail").fill(EMAIL)
     page.get_by_label("Wachtwoord").fill("verkeerd-wachtwoord")
-    page.get_by_role("button", name="Aanmelden").click()
+    follow(page.get_by_role("button", name="Aanmelden"))
     assert page.get_by_role("alert").count() == 1
     axe(page)  # the log-in form with its error
 
     page.get_by_label("Wachtwoord").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
+    follow(page.get_by_role("button", name="Aanmelden"))
     page.wait_for_url("**/mijn/")
 
-    page.get_by_role("button", name="English").click()
+    follow(page.get_by_role("button", name="English"))
     page.wait_for_url("**/mijn/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "My overview"
     assert page.get_by_role("button", name="Log out").count() == 1
     axe(page)
-    page.get_by_role("button", name="Nederlands").click()
+    follow(page.get_by_role("button", name="Nederlands"))
     page.wait_for_url("**/mijn/")
     assert page.locator("html").get_attribute("lang") == "nl"
     assert page.locator("h1").inner_text() == "Mijn overzicht"
 
-    page.get_by_role("link", name="Profiel wijzigen").click()
+    follow(page.get_by_role("link", name="Profiel wijzigen"))
     assert page.locator("h1").inner_text() == "Mijn gegevens"
     axe(page)

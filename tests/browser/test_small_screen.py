@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core import mail
 
+from tests.browser.conftest import follow
 from tests.factories import AreaFactory, MunicipalityFactory
 from tests.factories.core import DEFAULT_PASSWORD
 
@@ -80,50 +81,50 @@ def test_a_resident_signs_up_and_logs_in_on_a_phone_without_javascript(live_serv
     assert phone.locator("h1").inner_text().startswith("Bewonersbudgetten")
     check(phone)
 
-    phone.get_by_role("link", name="Zaanstad").click()
+    follow(phone.get_by_role("link", name="Zaanstad"))
     assert "Zaanstad" in phone.locator("h1").inner_text()
     check(phone)
 
-    phone.get_by_role("link", name="Oost").click()
+    follow(phone.get_by_role("link", name="Oost"))
     assert phone.locator("h1").inner_text() == "Oost"
     check(phone)
 
-    phone.get_by_role("link", name="Account maken").click()
+    follow(phone.get_by_role("link", name="Account maken"))
     check(phone)
     phone.get_by_label("E-mail").fill(EMAIL)
     phone.get_by_label("Wachtwoord", exact=True).fill(DEFAULT_PASSWORD)
     phone.get_by_label("Wachtwoord (bevestigen)").fill("iets-anders-2026!")
     phone.get_by_label("Postcode").fill("12345")
-    phone.get_by_role("button", name="Registreren").click()
+    follow(phone.get_by_role("button", name="Registreren"))
     assert phone.locator(".utrecht-form-field-error-message").count() >= 1
     check(phone)  # the form with its error messages
 
     phone.get_by_label("Wachtwoord", exact=True).fill(DEFAULT_PASSWORD)
     phone.get_by_label("Wachtwoord (bevestigen)").fill(DEFAULT_PASSWORD)
     phone.get_by_label("Postcode").fill("1502 AB")
-    phone.get_by_role("button", name="Registreren").click()
+    follow(phone.get_by_role("button", name="Registreren"))
     phone.wait_for_url("**/accounts/confirm-email/")
     check(phone)
 
     phone.goto(live_server.url + confirmation_path())
     check(phone)
-    phone.get_by_role("button", name="Bevestigen").click()
+    follow(phone.get_by_role("button", name="Bevestigen"))
     phone.wait_for_url("**/mijn/")
     assert phone.locator("h1").inner_text() == "Mijn overzicht"
     check(phone)
 
-    phone.get_by_role("button", name="Uitloggen").click()
-    phone.get_by_role("link", name="Inloggen").first.click()
+    follow(phone.get_by_role("button", name="Uitloggen"))
+    follow(phone.get_by_role("link", name="Inloggen").first)
     phone.wait_for_url("**/accounts/login/")
     check(phone)
     phone.get_by_label("E-mail").fill(EMAIL)
     phone.get_by_label("Wachtwoord").fill("verkeerd-wachtwoord")
-    phone.get_by_role("button", name="Aanmelden").click()
+    follow(phone.get_by_role("button", name="Aanmelden"))
     assert phone.get_by_role("alert").count() == 1
     check(phone)  # the log-in form with its error
 
     phone.get_by_label("Wachtwoord").fill(DEFAULT_PASSWORD)
-    phone.get_by_role("button", name="Aanmelden").click()
+    follow(phone.get_by_role("button", name="Aanmelden"))
     phone.wait_for_url("**/mijn/")
     assert phone.locator("h1").inner_text() == "Mijn overzicht"
     check(phone)

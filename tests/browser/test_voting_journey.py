@@ -10,6 +10,7 @@ import pytest
 
 from buurtbudget.rounds.models import Phase
 from buurtbudget.voting.models import Ballot
+from tests.browser.conftest import follow
 from tests.factories.rounds import PlanFactory, RoundFactory, district, register_entry, stemcode
 
 pytestmark = [
@@ -68,16 +69,16 @@ def test_a_resident_votes_on_a_phone_without_javascript_and_changes_the_vote(liv
 
     page.goto(f"{live_server.url}/amsterdam/buurtbudget/noord/")
     visited()
-    page.get_by_role("link", name="Nu stemmen").click()
+    follow(page.get_by_role("link", name="Nu stemmen"))
     visited()
 
     page.get_by_label("Uw stemcode").fill("2222-2222-2222-2")
-    page.get_by_role("button", name="Volgende").click()
+    follow(page.get_by_role("button", name="Volgende"))
     assert "Deze stemcode is niet bekend" in page.content()
     visited()  # the form with its error message
 
     page.get_by_label("Uw stemcode").fill(code.lower())
-    page.get_by_role("button", name="Volgende").click()
+    follow(page.get_by_role("button", name="Volgende"))
     assert "Moestuin West" not in page.content()  # only plans of the voter's own area
     visited()
 
@@ -85,15 +86,15 @@ def test_a_resident_votes_on_a_phone_without_javascript_and_changes_the_vote(liv
     page.get_by_label("Groen schoolplein").check()
     page.get_by_label("Bankjes langs het water").check()
     page.get_by_label("Speeltuin Oost").check()
-    page.get_by_role("button", name="Mijn keuze controleren").click()
+    follow(page.get_by_role("button", name="Mijn keuze controleren"))
     assert "het budget is € 100.000,00" in page.content()
     visited()
 
     page.get_by_label("Speeltuin Oost").uncheck()
-    page.get_by_role("button", name="Mijn keuze controleren").click()
+    follow(page.get_by_role("button", name="Mijn keuze controleren"))
     assert "Samen: € 90.000,00 van € 100.000,00." in page.content()
     visited()
-    page.get_by_role("button", name="Mijn stem bevestigen").click()
+    follow(page.get_by_role("button", name="Mijn stem bevestigen"))
     assert "Uw stem is opgeslagen." in page.content()
     receipt = Ballot.objects.get().receipt
     assert receipt in page.content()
@@ -102,13 +103,13 @@ def test_a_resident_votes_on_a_phone_without_javascript_and_changes_the_vote(liv
     # Change the vote with the same code.
     page.goto(f"{live_server.url}/amsterdam/stemmen/noord/")
     page.get_by_label("Uw stemcode").fill(code)
-    page.get_by_role("button", name="Volgende").click()
+    follow(page.get_by_role("button", name="Volgende"))
     assert "U heeft al gestemd." in page.content()
     assert page.get_by_label("Groen schoolplein").is_checked()
     page.get_by_label("Groen schoolplein").uncheck()
     page.get_by_label("Speeltuin Oost").check()
-    page.get_by_role("button", name="Mijn keuze controleren").click()
-    page.get_by_role("button", name="Mijn stem bevestigen").click()
+    follow(page.get_by_role("button", name="Mijn keuze controleren"))
+    follow(page.get_by_role("button", name="Mijn stem bevestigen"))
     assert "Uw stem is veranderd." in page.content() and receipt in page.content()
     visited()
 
@@ -164,12 +165,12 @@ def test_the_district_pages_and_the_published_result_pass_axe(live_server, brows
         assert response is not None and response.status == 200, path
         axe(page)
     page.goto(base + "/")
-    page.get_by_role("button", name="Stemmen sluiten en tellen").click()
+    follow(page.get_by_role("button", name="Stemmen sluiten en tellen"))
     page.goto(base + "/stemmen/uitslag/")
     assert "Nog niet bevestigd" in page.content()
     axe(page)
     page.goto(base + "/")
-    page.get_by_role("button", name="Uitslag bevestigen").click()
+    follow(page.get_by_role("button", name="Uitslag bevestigen"))
     page.goto(f"{live_server.url}/amsterdam/stemmen/noord/uitslag/")
     assert "Groen schoolplein" in page.content()
     width = page.evaluate("() => document.documentElement.scrollWidth")

@@ -25,7 +25,7 @@ from buurtbudget.initiatives.models import Initiative, InitiativeStatus
 from buurtbudget.ledger.selectors import posted_balance, unbalanced_entries, verify_balances
 from buurtbudget.schemes import services as schemes
 from buurtbudget.vouchers.models import Voucher, VoucherStatus
-from tests.browser.conftest import check_axe
+from tests.browser.conftest import check_axe, follow
 from tests.factories.core import DEFAULT_PASSWORD
 from tests.factories.payments import PDF_BYTES, PayingOrganisationFactory, staff
 from tests.factories.regiegroep import funded_voucher_scheme, steering_group
@@ -63,8 +63,7 @@ def _visit(page, url: str) -> None:
 
 def _send(page, form: str) -> None:
     """Press the submit button of the form matching the CSS selector `form`, then check the page it leads to."""
-    with page.expect_navigation():
-        page.locator(f"{form} button[type=submit]").first.click()
+    follow(page.locator(f"{form} button[type=submit]").first)
     check_axe(page)
 
 
@@ -74,26 +73,26 @@ def _no_errors(page) -> None:
 
 def _sign_up(page, live_server, email: str) -> None:
     _visit(page, live_server.url + "/")
-    page.get_by_role("link", name="Account maken").click()
+    follow(page.get_by_role("link", name="Account maken"))
     check_axe(page)
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Wachtwoord", exact=True).fill(DEFAULT_PASSWORD)
     page.get_by_label("Wachtwoord (bevestigen)").fill(DEFAULT_PASSWORD)
     page.get_by_label("Postcode").fill("1066 AB")
-    page.get_by_role("button", name="Registreren").click()
+    follow(page.get_by_role("button", name="Registreren"))
     page.wait_for_url("**/accounts/confirm-email/")
     check_axe(page)
     match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+)", mail.outbox[-1].body)
     assert match, mail.outbox[-1].body
     _visit(page, live_server.url + match.group(1))
-    page.get_by_role("button", name="Bevestigen").click()
+    follow(page.get_by_role("button", name="Bevestigen"))
     page.wait_for_url("**/mijn/")
     check_axe(page)
 
 
 def _submit_initiative(page, live_server, scheme, title: str, euros: int) -> None:
     _visit(page, f"{live_server.url}/{scheme.municipality.slug}/regelingen/{scheme.slug}/")
-    page.get_by_role("link", name="Dien een initiatief in").click()
+    follow(page.get_by_role("link", name="Dien een initiatief in"))
     check_axe(page)
     today = timezone.localdate()
     page.get_by_label("Titel van uw plan").fill(title)
@@ -106,16 +105,16 @@ def _submit_initiative(page, live_server, scheme, title: str, euros: int) -> Non
     for label, value in (("Uw postcode", "1066 AB"), ("Uw huisnummer", "7"), ("Uw geboortejaar", "1985")):
         if page.get_by_label(label).count():
             page.get_by_label(label).fill(value)
-    page.get_by_role("button", name="Opslaan en verder").click()
+    follow(page.get_by_role("button", name="Opslaan en verder"))
     assert "Stap 2 van 3" in page.content()
     check_axe(page)
     page.locator("#id_lines-0-description").fill("Materialen en huur")
     page.locator("#id_lines-0-amount").fill(str(euros))
-    page.get_by_role("button", name="Opslaan en verder").click()
+    follow(page.get_by_role("button", name="Opslaan en verder"))
     assert "Stap 3 van 3" in page.content()
     check_axe(page)
     page.get_by_label("Ik verklaar dat het geld niet voor een van deze doelen wordt gebruikt.").check()
-    page.get_by_role("button", name="Mijn plan indienen").click()
+    follow(page.get_by_role("button", name="Mijn plan indienen"))
     assert "Uw plan is ingediend" in page.content()
     check_axe(page)
 
