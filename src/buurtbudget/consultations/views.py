@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from buurtbudget.core.http import page_status
 from buurtbudget.tenancy.models import Municipality
 
 from . import selectors, services
@@ -65,5 +66,5 @@ def consultation_page(request: HttpRequest, gemeente: str, pk: int) -> HttpRespo
             "problem": problem,
             "published": consultation.status == ConsultationStatus.PUBLISHED,
         },
-        status=400 if request.method == "POST" else 200,
+        status=page_status(request),
     )

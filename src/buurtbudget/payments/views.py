@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from buurtbudget.accounts.access import municipality_permission_required
+from buurtbudget.core.http import page_status
 from buurtbudget.tenancy.models import Municipality
 from buurtbudget.vouchers.codes import InvalidVoucherCode, normalise_code
 from buurtbudget.vouchers.models import Voucher
@@ -160,7 +161,7 @@ def cash_settlement(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "payments/cash_settlement.html",
         {"payment": payment, "form": form, "amount": format_euros(payment.amount_cents)},
-        status=400 if request.method == "POST" else 200,
+        status=page_status(request),
     )
 
 
@@ -443,7 +444,7 @@ def paying_organisations(request: HttpRequest, municipality: Municipality) -> Ht
             "organisations": selectors.paying_organisations_in(municipality),
             "form": form,
         },
-        status=400 if request.method == "POST" else 200,
+        status=page_status(request),
     )
 
 
@@ -478,5 +479,5 @@ def paying_organisation_edit(request: HttpRequest, municipality: Municipality, p
         request,
         "payments/organisation_edit.html",
         {"municipality": municipality, "organisation": organisation, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=page_status(request),
     )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from buurtbudget.accounts.models import User
 from buurtbudget.consultations import services as consultation_services
 from buurtbudget.consultations.models import Consultation, ConsultationStatus
+from buurtbudget.core.http import page_status
 from buurtbudget.initiatives.models import Initiative
 from buurtbudget.statemachine.services import TransitionNotAllowed
 from buurtbudget.tenancy.models import Municipality
@@ -105,11 +106,6 @@ def _call(form: Form, action: Callable[[], Any]) -> bool:
     return True
 
 
-def _refused_status(request: HttpRequest) -> int:
-    """A page drawn again after a POST shows a refused form: 400, as the other staff pages answer."""
-    return 400 if request.method == "POST" else 200
-
-
 # Work queue ---------------------------------------------------------------------------------------------
 
 
@@ -173,7 +169,7 @@ def _initiative_page(
             "consultation_form": forms.get("consultation_form") or Form(),
             **forms,
         },
-        status=_refused_status(request),
+        status=page_status(request),
     )
 
 
@@ -309,7 +305,7 @@ def meeting_new(
         request,
         "regiegroep/meeting_form.html",
         {"form": form, "scheme": member.group.scheme},
-        status=_refused_status(request),
+        status=page_status(request),
     )
 
 
@@ -348,7 +344,7 @@ def _meeting_page(
             ),
             "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
         },
-        status=_refused_status(request),
+        status=page_status(request),
     )
 
 
@@ -463,7 +459,7 @@ def groups(request: HttpRequest, municipality: Municipality, access: Access) -> 
         request,
         "regiegroep/groups.html",
         {"form": form, "groups": selectors.groups_in(municipality=municipality)},
-        status=_refused_status(request),
+        status=page_status(request),
     )
 
 
