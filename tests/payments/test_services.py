@@ -378,6 +378,23 @@ def test_statement_mismatches_are_listed_not_booked(setup):
     assert first.status == PaymentStatus.EXPORTED
     assert _account(organisation, AccountKind.BANK_IN_TRANSIT).balance_cents == 1000
 
+    # Why each line was not matched reads in the reader's language, whatever the importer's was (Dutch here).
+    stored = list(record.lines.order_by("position"))
+    with translation.override("en"):
+        assert [line.reason_text for line in stored] == [
+            "Amount differs: statement € 9,99 EUR, request € 10,00.",
+            "",
+            "The request has status 'Paid', not 'Sent to the bank'.",
+            "Not a payment from a batch.",
+        ]
+    with translation.override("nl"):
+        assert [line.reason_text for line in stored] == [
+            "Bedrag klopt niet: afschrift € 9,99 EUR, verzoek € 10,00.",
+            "",
+            "Het verzoek heeft status 'Betaald', niet 'Naar de bank'.",
+            "Geen betaling uit een batch.",
+        ]
+
 
 def test_statement_of_another_account_or_garbage_is_refused(setup):
     _voucher, organisation, _payer, treasurer = setup

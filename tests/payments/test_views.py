@@ -213,6 +213,7 @@ def test_treasurer_exports_and_imports(client, world):
     assert "al ingelezen" in again.content.decode()
     assert StatementImport.objects.count() == 1
     assert "XYZ-UNKNOWN" in again.content.decode()
+    assert "Onbekende EndToEndId." in again.content.decode()  # why, in the reader's language
     assert PaymentRequest.objects.filter(status=PaymentStatus.PAID).count() == 2
     assert StatementImport.objects.get().lines.filter(match_status=MatchStatus.UNKNOWN).count() == 1
     unknown = StatementImport.objects.get().lines.get(match_status=MatchStatus.UNKNOWN)

@@ -206,6 +206,15 @@ class MatchStatus(models.TextChoices):
     MISMATCH = "mismatch", _("Mismatch")
 
 
+class LineReason(models.TextChoices):
+    """Why a statement line was not matched; the text is written in the reader's language (line_reasons.py)."""
+
+    NOT_FROM_A_BATCH = "not_from_a_batch", _("Not a payment from a batch.")
+    UNKNOWN_END_TO_END_ID = "unknown_end_to_end_id", _("Unknown EndToEndId.")
+    WRONG_STATUS = "wrong_status", _("The request was not waiting for the bank.")
+    AMOUNT_DIFFERS = "amount_differs", _("Amount differs.")
+
+
 class StatementLine(models.Model):
     statement = models.ForeignKey(StatementImport, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField()
@@ -217,6 +226,10 @@ class StatementLine(models.Model):
     counterparty_name = models.CharField(max_length=140, blank=True)
     remittance = models.CharField(max_length=140, blank=True)
     match_status = models.CharField(max_length=10, choices=MatchStatus.choices)
+    reason = models.CharField(max_length=24, choices=LineReason.choices, blank=True)
+    # What the reason's text needs, as it was at import: the request's status, or both amounts and the currency.
+    reason_details = models.JSONField(default=dict, blank=True)
+    # The reason as text in the importer's language: only lines imported before `reason` existed have it.
     note = models.CharField(max_length=300, blank=True)
     payment_request = models.ForeignKey(
         PaymentRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="statement_lines"
@@ -235,3 +248,9 @@ class StatementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.end_to_end_id or '?'} {self.amount_cents}"
+
+    @property
+    def reason_text(self) -> str:
+        from .line_reasons import describe
+
+        return describe(self)

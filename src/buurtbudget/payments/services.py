@@ -42,6 +42,7 @@ from . import selectors
 from .amounts import AmountError, format_euros, parse_euros
 from .machine import PAYMENT_MACHINE
 from .models import (
+    LineReason,
     MatchStatus,
     PayingOrganisation,
     PaymentKind,
@@ -733,7 +734,9 @@ def import_statement(
             )
             counts = {status: 0 for status in MatchStatus.values}
             for position, line in enumerate(statement.lines, start=1):
-                status, note, payment = _match_line(actor=actor, organisation=organisation, line=line)
+                status, reason, details, payment = _match_line(
+                    actor=actor, organisation=organisation, line=line
+                )
                 counts[status] += 1
                 StatementLine.objects.create(
                     statement=record,
@@ -746,7 +749,8 @@ def import_statement(
                     counterparty_name=line.counterparty_name[:140],
                     remittance=line.remittance[:140],
                     match_status=status,
-                    note=note[:300],
+                    reason=reason,
+                    reason_details=details,
                     payment_request=payment,
                 )
             audit.record(
@@ -766,34 +770,26 @@ def import_statement(
 
 def _match_line(
     *, actor: Any, organisation: PayingOrganisation, line: camt.StatementLine
-) -> tuple[str, str, PaymentRequest | None]:
+) -> tuple[str, str, dict[str, Any], PaymentRequest | None]:
+    """(match status, reason, what the reason's text needs, request); a matched line books it paid."""
     if line.credit or not line.end_to_end_id or line.end_to_end_id == "NOTPROVIDED":
-        return MatchStatus.UNKNOWN, _("Not a payment from a batch."), None
+        return MatchStatus.UNKNOWN, LineReason.NOT_FROM_A_BATCH, {}, None
     payment = (
         PaymentRequest.objects.select_for_update()
         .filter(paying_organisation=organisation, end_to_end_id=line.end_to_end_id)
         .first()
     )
     if payment is None:
-        return MatchStatus.UNKNOWN, _("Unknown EndToEndId."), None
+        return MatchStatus.UNKNOWN, LineReason.UNKNOWN_END_TO_END_ID, {}, None
     if payment.status != PaymentStatus.EXPORTED:
-        return (
-            MatchStatus.MISMATCH,
-            _("The request has status '%(status)s', not '%(exported)s'.")
-            % {"status": payment.get_status_display(), "exported": PaymentStatus.EXPORTED.label},
-            payment,
-        )
+        return MatchStatus.MISMATCH, LineReason.WRONG_STATUS, {"status": payment.status}, payment
     if line.currency != "EUR" or line.amount_cents != payment.amount_cents:
-        return (
-            MatchStatus.MISMATCH,
-            _("Amount differs: statement %(line)s %(currency)s, request %(request)s.")
-            % {
-                "line": format_euros(line.amount_cents),
-                "currency": line.currency,
-                "request": format_euros(payment.amount_cents),
-            },
-            payment,
-        )
+        amounts = {
+            "line_cents": line.amount_cents,
+            "currency": line.currency[:3],
+            "request_cents": payment.amount_cents,
+        }
+        return MatchStatus.MISMATCH, LineReason.AMOUNT_DIFFERS, amounts, payment
     ledger.book(
         municipality=organisation.municipality,
         kind="payment.paid",
@@ -811,7 +807,7 @@ def _match_line(
     locked = _transition(payment, "mark_paid", actor)
     locked.paid_at = timezone.now()
     locked.save(update_fields=["paid_at"])
-    return MatchStatus.MATCHED, "", locked
+    return MatchStatus.MATCHED, "", {}, locked
 
 
 def handle_statement_line(*, actor: Any, line: StatementLine, note: str) -> StatementLine:
