@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -45,9 +46,14 @@ def test_closing_counts_with_greedy_and_explains_every_plan(noord, counted) -> N
     assert rows[p["park"].pk]["votes"] == 3 and rows[p["park"].pk]["selected"]
     assert rows[p["bankjes"].pk]["selected"] and rows[p["bank"].pk]["selected"]
     assert not rows[p["plein"].pk]["selected"]
-    assert rows[p["plein"].pk]["why"] == (
-        "Not selected: it costs € 50.000,00 but only € 10.000,00 was left after the plans with more votes."
-    )
+    # Why, as data (the sentence is written when the page is read, in the reader's language).
+    assert rows[p["plein"].pk]["why"] == {
+        "code": "did-not-fit",
+        "cost_cents": 5_000_000,
+        "left_cents": 1_000_000,
+        "awarded_cents": 0,
+        "round": None,
+    }
     assert sorted(result["selected"]) == sorted([p["park"].pk, p["bankjes"].pk, p["bank"].pk])
     assert {c["rule"] for c in result["comparison"]} >= {"mes", "phragmen"}
     with pytest.raises(services.VotingError, match="not open"):
@@ -76,6 +82,60 @@ def test_no_result_before_the_district_confirms(noord, counted) -> None:  # type
     }
     page = public.get(url).content.decode()
     assert "Park" in page and "€ 50.000,00" in page and "Stemmen" in page
+
+
+def _result_page(r, language: str) -> str:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    url = reverse("core:voting_result", kwargs={"gemeente": "amsterdam", "slug": r.slug})
+    return client.get(url).content.decode()
+
+
+def test_why_a_plan_lost_reads_in_the_readers_language(noord, counted) -> None:  # type: ignore[no-untyped-def]
+    r, _p = counted
+    services.close_voting(actor=noord.officer, round=r)  # counted while English was active (see conftest)
+    services.confirm_result(actor=noord.officer, round=r)
+    dutch = _result_page(r, "nl")
+    assert (
+        "Niet gekozen: het kost € 50.000,00, maar na de plannen met meer stemmen was er nog maar € 10.000,00 over."
+        in dutch
+    )
+    assert "Gekozen: het kost € 60.000,00 en er was nog € 100.000,00 over." in dutch
+    assert "Not selected" not in dutch and "Selected" not in dutch
+    english = _result_page(r, "en")
+    assert (
+        "Not selected: it costs € 50.000,00 but only € 10.000,00 was left after the plans with more votes."
+        in english
+    )
+    assert "Niet gekozen" not in english
+
+
+def test_an_equal_shares_result_explains_in_one_language(noord, counted) -> None:  # type: ignore[no-untyped-def]
+    r, p = counted
+    r.counting_rule = "mes"
+    r.save()
+    services.close_voting(actor=noord.officer, round=r)
+    services.confirm_result(actor=noord.officer, round=r)
+    r.refresh_from_db()
+    codes = {row["id"]: row["why"]["code"] for row in r.result["plans"]}
+    assert set(codes.values()) <= {"bought", "greedy-completion", "supporters-short", "no-supporters"}
+    dutch = _result_page(r, "nl")
+    assert "Gekozen in ronde 1 van de telling." in dutch
+    # The engine's own English details ("Selected in round 1.") never reach a Dutch page.
+    assert "Selected" not in dutch and "Not selected" not in dutch
+    english = _result_page(r, "en")
+    assert "Selected in round 1 of the count." in english
+
+
+def test_a_result_counted_before_reasons_were_data_still_shows_its_sentence(noord, counted) -> None:  # type: ignore[no-untyped-def]
+    r, p = counted
+    services.close_voting(actor=noord.officer, round=r)
+    services.confirm_result(actor=noord.officer, round=r)
+    r.refresh_from_db()
+    for row in r.result["plans"]:
+        row["why"] = "Zoals het destijds werd geschreven."
+    r.save(update_fields=["result"])
+    assert _result_page(r, "en").count("Zoals het destijds werd geschreven.") == 4
 
 
 def test_the_result_cannot_be_confirmed_twice_or_before_counting(noord, counted) -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,8 @@
 """The one place where voting calls the counting engine (buurtbudget.counting).
 
-The engine's explanations are turned into sentences for residents here, through the translation
-catalogue, from the engine's stable reason codes and amounts.
+A stored result keeps, for every plan, the engine's stable reason code and the amounts that reason needs
+(`why_of`); the sentence for residents is written when the page is read (`explain_why`), through the
+translation catalogue, so it is in the reader's language and never mixes in the engine's English.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class CountingUnavailable(RuntimeError):
 class RuleOutcome:
     rule: str
     selected: list[str]
-    reasons: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _registry() -> dict[str, Any]:
@@ -46,37 +47,70 @@ def rule_names() -> list[str]:
         return list(FALLBACK_RULES)
 
 
-def _euros(value: Fraction | None) -> str:
-    return format_cents(round((value or Fraction(0)) * 100))
+def _cents(value: Fraction | None) -> int | None:
+    return None if value is None else round(value * 100)
 
 
-def explain(plan: Any) -> str:
-    """A sentence for residents on why a plan was or was not selected."""
-    reason = plan.reason
-    if reason == "fits":
+def why_of(plan: Any) -> dict[str, Any]:
+    """Why a plan was or was not selected, as data: the engine's reason code and the amounts (in cents)."""
+    return {
+        "code": plan.reason,
+        "cost_cents": _cents(plan.cost),
+        "left_cents": _cents(plan.money_left),
+        "awarded_cents": _cents(plan.awarded),
+        "round": plan.round,
+    }
+
+
+def explain_why(why: dict[str, Any], *, selected: bool, votes: int) -> str:
+    """A sentence for residents on why a plan was or was not selected, in the active language."""
+    code = why.get("code", "")
+
+    def euros(key: str) -> str:
+        return format_cents(int(why.get(key) or 0))
+
+    if code == "fits":
         return _("Selected: it costs %(cost)s and %(left)s was still left.") % {
-            "cost": _euros(plan.cost),
-            "left": _euros(plan.money_left),
+            "cost": euros("cost_cents"),
+            "left": euros("left_cents"),
         }
-    if reason == "did-not-fit":
+    if code == "did-not-fit":
         return _(
             "Not selected: it costs %(cost)s but only %(left)s was left after the plans with more votes."
-        ) % {
-            "cost": _euros(plan.cost),
-            "left": _euros(plan.money_left),
-        }
-    if reason == "remainder":
+        ) % {"cost": euros("cost_cents"), "left": euros("left_cents")}
+    if code == "remainder":
         return _("Selected with the money that was left: %(awarded)s of its cost of %(cost)s.") % {
-            "awarded": _euros(plan.awarded),
-            "cost": _euros(plan.cost),
+            "awarded": euros("awarded_cents"),
+            "cost": euros("cost_cents"),
         }
-    if reason == "not-reached":
+    if code == "eighty-percent":
+        return _(
+            "Selected: it costs %(cost)s and %(left)s was left, at least 80%% of its cost; the rest comes from "
+            "reserves."
+        ) % {"cost": euros("cost_cents"), "left": euros("left_cents")}
+    if code == "not-reached":
         return _("Not selected: counting stopped at an earlier plan that did not fit.")
-    if plan.selected:
-        return _("Selected by the counting rule.") + (f" {plan.detail}" if plan.detail else "")
-    if not plan.votes:
+    if code == "bought" and why.get("round"):
+        return _("Selected in round %(round)s of the count.") % {"round": why["round"]}
+    if code == "greedy-completion":
+        return _("Selected afterwards with the money that was left: it costs %(cost)s.") % {
+            "cost": euros("cost_cents")
+        }
+    if code == "supporters-short":
+        return _("Not selected: the money of the residents who voted for it ran out.")
+    if code == "stopped":
+        return _("Not selected: counting stopped when a plan came next that did not fit.")
+    if code == "too-expensive":
+        return _("Not selected: it costs more than the whole budget.")
+    if code == "not-counted":
+        return _("Not selected: this counting rule only counts plans that cost money.")
+    if code == "skipped":
+        return _("Not selected: the counting rule passed it over.")
+    if selected:
+        return _("Selected by the counting rule.")
+    if not votes:
         return _("Not selected: no votes.")
-    return _("Not selected by the counting rule.") + (f" {plan.detail}" if plan.detail else "")
+    return _("Not selected by the counting rule.")
 
 
 def _count(election: Election, rule: str) -> Any:
@@ -102,7 +136,7 @@ def run_rule(election: Election, rule: str) -> RuleOutcome:
     return RuleOutcome(
         rule=rule,
         selected=list(outcome.selected),
-        reasons={plan.id: explain(plan) for plan in outcome.plans},
+        reasons={plan.id: why_of(plan) for plan in outcome.plans},
     )
 
 

@@ -1,6 +1,7 @@
 """Counting a round: ballots → the counting engine's election model → the engine's rule → a result to store.
 
-The result (JSON on the round) lists for every plan its cost, votes, whether it was selected and why, the
+The result (JSON on the round) lists for every plan its cost, votes, whether it was selected and why (the
+engine's reason code with its amounts; counting_bridge.explain_why writes the sentence when it is read), the
 turnout, and the selections other rules would make on the same ballots.
 """
 
@@ -95,7 +96,7 @@ def count_round(*, round: Round) -> dict[str, Any]:
                 "cost_cents": int(p.cost * 100),
                 "votes": votes[p.id],
                 "selected": int(p.id) in selected,
-                "why": outcome.reasons.get(p.id, ""),
+                "why": outcome.reasons.get(p.id, {}),
             }
             for p in election.projects
         ],

@@ -24,6 +24,7 @@ from . import ratelimit, selectors, services
 from . import state as signed
 from .ballots import BallotRefused
 from .codes import InvalidStemcode
+from .counting_bridge import explain_why
 from .forms import AddressForm, BallotForm, BlockForm, CodeForm, HelpdeskForm, RegisterForm
 from .models import LetterJob, LetterJobStatus, RegisterEntry
 from .register import EXAMPLE_CSV
@@ -208,13 +209,22 @@ def _render_result(request: HttpRequest, the_round: Round, *, public: bool) -> H
     rows: list[dict[str, Any]] = []
     if data:
         titles = {p.pk: p for p in Plan.objects.filter(round=the_round).select_related("area", "initiative")}
-        rows = [{**row, "plan": titles.get(row["id"])} for row in data["plans"]]
+        rows = [{**row, "plan": titles.get(row["id"]), "why": _why_text(row)} for row in data["plans"]]
         rows.sort(key=lambda r: (-r["votes"], r["id"]))
     return render(
         request,
         "voting/result.html" if public else "voting/staff_result.html",
         {"round": the_round, "result": data, "rows": rows},
     )
+
+
+def _why_text(row: dict[str, Any]) -> str:
+    why = row.get("why", "")
+    if isinstance(
+        why, str
+    ):  # a result counted before reasons were stored as data: its sentence as written then
+        return why
+    return explain_why(why, selected=bool(row.get("selected")), votes=int(row.get("votes") or 0))
 
 
 # --- district staff ---------------------------------------------------------------------------------------
