@@ -249,6 +249,9 @@ def test_the_ballot_and_result_pages_answer_in_a_fixed_number_of_queries(
     # municipality, round, plans
     with django_assert_num_queries(3):
         assert public.get(url("voting_result", slug="noord")).status_code == 200
+    # The same three for the result as a CSV file, however many plans.
+    with django_assert_num_queries(3):
+        assert public.get(url("voting_result_csv", slug="noord")).status_code == 200
 
 
 TRANSACTION = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -136,6 +139,40 @@ def test_a_result_counted_before_reasons_were_data_still_shows_its_sentence(noor
         row["why"] = "Zoals het destijds werd geschreven."
     r.save(update_fields=["result"])
     assert _result_page(r, "en").count("Zoals het destijds werd geschreven.") == 4
+
+
+def _csv_rows(r, language: str) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("core:voting_result_csv", kwargs={"gemeente": "amsterdam", "slug": r.slug}))
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="uitslag-{r.slug}.csv"'
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_the_published_result_downloads_as_open_data(noord, counted) -> None:  # type: ignore[no-untyped-def]
+    r, p = counted
+    p["plein"].title = '=HYPERLINK("http://example.org")'  # resident input must never run as a formula
+    p["plein"].save()
+    csv_url = reverse("core:voting_result_csv", kwargs={"gemeente": "amsterdam", "slug": r.slug})
+    services.close_voting(actor=noord.officer, round=r)
+    assert Client().get(csv_url).status_code == 404  # counted, not yet confirmed: nothing public
+    assert "uitslag.csv" not in _result_page(r, "nl")
+    services.confirm_result(actor=noord.officer, round=r)
+    assert "uitslag.csv" in _result_page(r, "nl")
+
+    header, *lines = _csv_rows(r, "nl")
+    assert header == ["plannummer", "plan", "gebied", "kosten (euro)", "stemmen", "gekozen", "waarom", "link"]
+    assert [line[:6] for line in lines] == [
+        [str(p["park"].pk), "Park", "Noord", "60000.00", "3", "ja"],
+        [str(p["bankjes"].pk), "Bankjes", "Noord", "30000.00", "2", "ja"],
+        [str(p["plein"].pk), '\'=HYPERLINK("http://example.org")', "Noord", "50000.00", "2", "nee"],
+        [str(p["bank"].pk), "Bank", "Noord", "10000.00", "1", "ja"],
+    ]
+    assert lines[2][6].startswith("Niet gekozen: het kost € 50.000,00")
+    assert lines[0][7] == f"http://testserver/amsterdam/buurtbudget/{r.slug}/plannen/{p['park'].pk}/"
+    english_header, *english = _csv_rows(r, "en")
+    assert english_header[:3] == ["plan number", "plan", "area"] and english[2][5] == "no"
 
 
 def test_the_result_cannot_be_confirmed_twice_or_before_counting(noord, counted) -> None:  # type: ignore[no-untyped-def]

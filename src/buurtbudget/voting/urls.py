@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:slug>/controleren/", views.review, name="voting_review"),
     path("<slug:slug>/ontvangstbewijs/", views.receipt, name="voting_receipt"),
     path("<slug:slug>/uitslag/", views.result, name="voting_result"),
+    path("<slug:slug>/uitslag.csv", views.result_csv, name="voting_result_csv"),
 ]

@@ -28,6 +28,7 @@ from .counting_bridge import explain_why
 from .forms import AddressForm, BallotForm, BlockForm, CodeForm, HelpdeskForm, RegisterForm
 from .models import LetterJob, LetterJobStatus, RegisterEntry
 from .register import EXAMPLE_CSV
+from .result_csv import write_result_csv
 
 
 def _vote_url(request: HttpRequest, the_round: Round) -> str:
@@ -206,25 +207,50 @@ def result(request: HttpRequest, gemeente: str, slug: str) -> HttpResponse:
 
 def _render_result(request: HttpRequest, the_round: Round, *, public: bool) -> HttpResponse:
     data = the_round.result if (the_round.is_published_result or not public) else None
-    rows: list[dict[str, Any]] = []
-    if data:
-        titles = {p.pk: p for p in Plan.objects.filter(round=the_round).select_related("area", "initiative")}
-        rows = [{**row, "plan": titles.get(row["id"]), "why": _why_text(row)} for row in data["plans"]]
-        rows.sort(key=lambda r: (-r["votes"], r["id"]))
     return render(
         request,
         "voting/result.html" if public else "voting/staff_result.html",
-        {"round": the_round, "result": data, "rows": rows},
+        {"round": the_round, "result": data, "rows": _result_rows(the_round, data)},
     )
+
+
+def _result_rows(the_round: Round, data: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Every plan of a counted round with its plan and the reason in the reader's language, most votes first."""
+    if not data:
+        return []
+    titles = {p.pk: p for p in Plan.objects.filter(round=the_round).select_related("area", "initiative")}
+    rows = [{**row, "plan": titles.get(row["id"]), "why": _why_text(row)} for row in data["plans"]]
+    rows.sort(key=lambda r: (-r["votes"], r["id"]))
+    return rows
 
 
 def _why_text(row: dict[str, Any]) -> str:
     why = row.get("why", "")
-    if isinstance(
-        why, str
-    ):  # a result counted before reasons were stored as data: its sentence as written then
+    # A result counted before reasons were stored as data keeps its sentence as it was written then.
+    if isinstance(why, str):
         return why
     return explain_why(why, selected=bool(row.get("selected")), votes=int(row.get("votes") or 0))
+
+
+@require_GET
+def result_csv(request: HttpRequest, gemeente: str, slug: str) -> HttpResponse:
+    """The published result as open data: one line per plan, headers and reasons in the reader's language."""
+    the_round = public_round(request, gemeente, slug)
+    if not the_round.is_published_result:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="uitslag-{the_round.slug}.csv"'
+    rows = _result_rows(the_round, the_round.result)
+
+    def link(plan_id: int) -> str:
+        path = reverse(
+            "core:rounds_plan",
+            kwargs={"gemeente": the_round.municipality.slug, "slug": the_round.slug, "pk": plan_id},
+        )
+        return request.build_absolute_uri(path)
+
+    write_result_csv(response, the_round=the_round, rows=rows, link=link)
+    return response
 
 
 # --- district staff ---------------------------------------------------------------------------------------
