@@ -41,11 +41,20 @@ def test_earlier_lines_get_their_reason_and_a_status_refusal_keeps_its_note() ->
             _line(request.end_to_end_id, 1000),
             _line("ONBEKEND-1", 500),
             _line("", 700, credit=True),
+            # Refused for the status (paid by then), while its amount differs too.
+            _line(request.end_to_end_id, 999),
         ],
     )
     record, _ = payments.import_statement(actor=treasurer, paying_organisation=organisation, content=content)
     # As lines were stored before: the reason only as Dutch text.
-    notes = ["Bedrag klopt niet.", "", "Het verzoek heeft status 'Betaald'.", "Onbekend.", "Geen batch."]
+    notes = [
+        "Bedrag klopt niet.",
+        "",
+        "Het verzoek heeft status 'Betaald'.",
+        "Onbekend.",
+        "Geen batch.",
+        "Het verzoek heeft status 'Betaald'.",
+    ]
     for line, note in zip(record.lines.order_by("position"), notes, strict=True):
         StatementLine.objects.filter(pk=line.pk).update(reason="", reason_details={}, note=note)
 
@@ -58,6 +67,7 @@ def test_earlier_lines_get_their_reason_and_a_status_refusal_keeps_its_note() ->
         MatchStatus.MISMATCH,
         MatchStatus.UNKNOWN,
         MatchStatus.UNKNOWN,
+        MatchStatus.MISMATCH,
     ]
     assert [line.reason for line in lines] == [
         LineReason.AMOUNT_DIFFERS,
@@ -65,6 +75,7 @@ def test_earlier_lines_get_their_reason_and_a_status_refusal_keeps_its_note() ->
         "",
         LineReason.UNKNOWN_END_TO_END_ID,
         LineReason.NOT_FROM_A_BATCH,
+        "",
     ]
     with translation.override("en"):
         assert [line.reason_text for line in lines] == [
@@ -73,4 +84,5 @@ def test_earlier_lines_get_their_reason_and_a_status_refusal_keeps_its_note() ->
             "Het verzoek heeft status 'Betaald'.",  # the status at import is not kept: the old text stays
             "Unknown EndToEndId.",
             "Not a payment from a batch.",
+            "Het verzoek heeft status 'Betaald'.",
         ]

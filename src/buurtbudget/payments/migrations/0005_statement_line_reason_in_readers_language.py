@@ -7,7 +7,8 @@ def reasons_of_earlier_lines(apps, schema_editor):
     """Give lines imported before this migration the reason their data shows, so they read in any language.
 
     A request's status at import time is not kept, so a line refused for its request's status keeps only its
-    note (the text in the importer's language).
+    note (the text in the importer's language). The status was checked before the amount, so a line whose note
+    names the status ("status" in Dutch and English alike) was refused for it even when its amount differs too.
     """
     StatementLine = apps.get_model("payments", "StatementLine")
     lines = (
@@ -19,8 +20,10 @@ def reasons_of_earlier_lines(apps, schema_editor):
         if line.match_status == "unknown":
             from_a_batch = not line.credit and line.end_to_end_id not in ("", "NOTPROVIDED")
             line.reason = "unknown_end_to_end_id" if from_a_batch else "not_from_a_batch"
-        elif line.payment_request is not None and (
-            line.currency != "EUR" or line.amount_cents != line.payment_request.amount_cents
+        elif (
+            line.payment_request is not None
+            and "status" not in line.note
+            and (line.currency != "EUR" or line.amount_cents != line.payment_request.amount_cents)
         ):
             line.reason = "amount_differs"
             line.reason_details = {
