@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext as _
 
 from .amounts import format_euros
-
-if TYPE_CHECKING:
-    from .models import StatementLine
+from .models import LineReason, PaymentStatus, StatementLine
 
 
 def describe(line: StatementLine) -> str:
-    from .models import LineReason, PaymentStatus
-
     details = line.reason_details or {}
     if line.reason == LineReason.WRONG_STATUS:
         status = details.get("status", "")

@@ -251,6 +251,6 @@ class StatementLine(models.Model):
 
     @property
     def reason_text(self) -> str:
-        from .line_reasons import describe
+        from .line_reasons import describe  # line_reasons imports this module
 
         return describe(self)
